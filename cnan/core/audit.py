@@ -1,0 +1,109 @@
+"""Change records: snapshots of an object before and after, written by services (never by signals)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from .context import current
+
+# Never copied into the audit trail, whatever the model.
+_ALWAYS_EXCLUDED = {"password", "search_text"}
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """A JSON-safe dict of the object's concrete fields (foreign keys as ids) and many-to-many ids."""
+    excluded = _ALWAYS_EXCLUDED | set(getattr(instance, "audit_exclude", ()))
+    data: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in excluded:
+            continue
+        data[f.name] = f.value_from_object(instance)
+    if instance.pk is not None:
+        for f in instance._meta.many_to_many:
+            if f.name in excluded:
+                continue
+            data[f.name] = sorted(getattr(instance, f.name).values_list("pk", flat=True))
+    return json.loads(json.dumps(data, cls=_AuditEncoder))
+
+
+class _AuditEncoder(DjangoJSONEncoder):
+    """Dates, decimals and UUIDs as Django encodes them; any other value (a country …) as its text."""
+
+    def default(self, o: Any) -> Any:
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    before = before or {}
+    after = after or {}
+    skip = {"updated_at"}
+    return sorted(k for k in set(before) | set(after) if k not in skip and before.get(k) != after.get(k))
+
+
+def _organization_id(instance: models.Model) -> int | None:
+    explicit = getattr(instance, "audit_organization_id", None)
+    if explicit is not None:
+        return explicit
+    return getattr(instance, "organization_id", None)
+
+
+def _actor_name(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    return getattr(actor, "username", None) or str(actor)
+
+
+def record(
+    *,
+    action: str,
+    instance: models.Model,
+    actor: Any,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    object_id: Any = None,
+):
+    """Write one change record. Call inside the service's transaction."""
+    from .models import ObjectChange
+
+    ctx = current()
+    pk = object_id if object_id is not None else instance.pk
+    return ObjectChange.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=_actor_name(actor),
+        request_id=ctx.request_id if ctx else _fresh_request_id(),
+        source=ctx.source if ctx else "command",
+        ip_address=ctx.ip_address if ctx else None,
+        organization_id=_organization_id(instance),
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(pk),
+        object_repr=str(instance)[:255],
+        action=action,
+        classification=getattr(instance, "classification", 0) or 0,
+        before=before,
+        after=after,
+        changed_fields=changed_fields(before, after),
+    )
+
+
+def _fresh_request_id():
+    import uuid
+
+    return uuid.uuid4()
+
+
+def history(instance: models.Model):
+    """The change records of one object, newest first."""
+    from .models import ObjectChange
+
+    return ObjectChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+    ).select_related("actor")

@@ -1,0 +1,193 @@
+"""Audited writes shared by every app's services.
+
+An app's service (``facility_create`` …) decides what may happen; these helpers do it the one way:
+permission check, deployment-profile check, validation, save, many-to-many, search text and exactly
+one change record, all in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cnan.common.services import model_update
+from cnan.common.text import fold_join
+
+from . import audit
+from .classification import check_allowed
+from .context import current
+from .models import Job, Notification, ObjectChange, RecordAccess
+from .permissions import perm_name, require
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _refresh_search_text(instance: models.Model) -> None:
+    fields = getattr(instance, "search_fields", None)
+    if fields and hasattr(instance, "search_text"):
+        instance.search_text = fold_join(*(getattr(instance, name, "") for name in fields))
+
+
+def _stamp_classification(instance: models.Model, actor: Any, *, changed: bool) -> None:
+    if not hasattr(instance, "classification"):
+        return
+    check_allowed(instance.classification)
+    if changed:
+        if instance.classification:
+            instance.classified_by = actor if getattr(actor, "pk", None) else None
+            instance.classified_on = timezone.localdate()
+        else:
+            instance.classified_by = None
+            instance.classified_on = None
+
+
+def _m2m_split(instance: models.Model, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    m2m_names = {f.name for f in instance._meta.many_to_many}
+    plain = {k: v for k, v in data.items() if k not in m2m_names}
+    m2m = {k: v for k, v in data.items() if k in m2m_names}
+    return plain, m2m
+
+
+@transaction.atomic
+def object_create(
+    *,
+    actor: Any,
+    instance: M,
+    m2m: Mapping[str, Iterable[Any]] | None = None,
+    perm: str | None = None,
+    save: Callable[[M], Any] | None = None,
+    clean_exclude: Iterable[str] = (),
+) -> M:
+    """Create ``instance``. ``save`` replaces ``instance.save()`` where a library must place the row
+    (a tree node); ``clean_exclude`` names fields that saving fills in."""
+    require(actor, perm or perm_name(type(instance), "add"), instance)
+    _stamp_classification(instance, actor, changed=True)
+    _refresh_search_text(instance)
+    instance.full_clean(exclude=list(clean_exclude) or None)
+    if save is None:
+        instance.save()
+    else:
+        save(instance)
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+    audit.record(
+        action=ObjectChange.Action.CREATE, instance=instance, actor=actor, before=None, after=audit.snapshot(instance)
+    )
+    return instance
+
+
+@transaction.atomic
+def object_update(
+    *,
+    actor: Any,
+    instance: M,
+    data: Mapping[str, Any],
+    fields: Iterable[str],
+    perm: str | None = None,
+) -> tuple[M, bool]:
+    """Apply ``data`` to ``fields`` of ``instance``; record a change only if something changed."""
+    perm = perm or perm_name(type(instance), "change")
+    locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    require(actor, perm, locked)
+    before = audit.snapshot(locked)
+    old_classification = getattr(locked, "classification", None)
+    locked, changed = model_update(instance=locked, fields=fields, data=data)
+    if not changed:
+        return locked, False
+    # The record must stay within the actor's scope after the change too (no moving it out of reach).
+    require(actor, perm, locked)
+    _stamp_classification(locked, actor, changed=getattr(locked, "classification", None) != old_classification)
+    _refresh_search_text(locked)
+    locked.full_clean()
+    locked.save()
+    _, m2m = _m2m_split(locked, {k: data[k] for k in changed if k in data})
+    for name, values in m2m.items():
+        getattr(locked, name).set(values)
+    audit.record(
+        action=ObjectChange.Action.UPDATE, instance=locked, actor=actor, before=before, after=audit.snapshot(locked)
+    )
+    return locked, True
+
+
+@transaction.atomic
+def object_delete(*, actor: Any, instance: models.Model, perm: str | None = None) -> None:
+    require(actor, perm or perm_name(type(instance), "delete"), instance)
+    before = audit.snapshot(instance)
+    pk = instance.pk
+    try:
+        instance.delete()
+    except ProtectedError as exc:
+        blockers = sorted({str(obj) for obj in list(exc.protected_objects)[:5]})
+        raise ValidationError(
+            _("%(object)s cannot be deleted while other records refer to it: %(blockers)s.")
+            % {"object": instance, "blockers": ", ".join(blockers)}
+        ) from exc
+    audit.record(
+        action=ObjectChange.Action.DELETE, instance=instance, actor=actor, before=before, after=None, object_id=pk
+    )
+
+
+def record_read(*, user: Any, instance: models.Model) -> None:
+    """Log the read of a classified record (DESIGN.md §3). Unclassified reads are not logged."""
+    level = getattr(instance, "classification", 0) or 0
+    if not level or not getattr(user, "pk", None):
+        return
+    ctx = current()
+    RecordAccess.objects.create(
+        user=user,
+        request_id=ctx.request_id if ctx else audit._fresh_request_id(),
+        ip_address=ctx.ip_address if ctx else None,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        classification=level,
+    )
+
+
+# --- Notifications ----------------------------------------------------------------------------------
+
+
+def notification_send(
+    *, recipient: Any, title: str, body: str = "", url: str = "", level: str = Notification.Level.INFO
+) -> Notification:
+    return Notification.objects.create(recipient=recipient, title=title[:255], body=body, url=url, level=level)
+
+
+def notification_mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own notifications (all unread ones if no ids are given) as read."""
+    qs = Notification.objects.for_user(user).unread()
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=list(notification_ids))
+    return qs.update(read_at=timezone.now())
+
+
+# --- Jobs -------------------------------------------------------------------------------------------
+
+
+def job_create(*, owner: Any, kind: str, title: str, params: dict[str, Any]) -> Job:
+    return Job.objects.create(owner=owner, kind=kind, title=title[:255], params=params)
+
+
+def job_start(*, job: Job) -> None:
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
+
+
+def job_progress(*, job: Job, progress: int, message: str = "") -> None:
+    progress = max(0, min(100, int(progress)))
+    Job.objects.filter(pk=job.pk).update(progress=progress, message=message)
+
+
+def job_finish(*, job: Job, ok: bool, message: str = "") -> None:
+    job.status = Job.Status.SUCCEEDED if ok else Job.Status.FAILED
+    job.finished_at = timezone.now()
+    job.message = message
+    if ok:
+        job.progress = 100
+    job.save(update_fields=["status", "finished_at", "message", "progress", "result_file", "result_name"])

@@ -1,0 +1,41 @@
+"""Vietnam's 34 provincial-level units since 1 July 2025 (Resolution 202/2025/QH15)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.TextChoices):
+    HA_NOI = "ha-noi", _("Hà Nội")
+    HUE = "hue", _("Huế")
+    LAI_CHAU = "lai-chau", _("Lai Châu")
+    DIEN_BIEN = "dien-bien", _("Điện Biên")
+    SON_LA = "son-la", _("Sơn La")
+    LANG_SON = "lang-son", _("Lạng Sơn")
+    QUANG_NINH = "quang-ninh", _("Quảng Ninh")
+    THANH_HOA = "thanh-hoa", _("Thanh Hóa")
+    NGHE_AN = "nghe-an", _("Nghệ An")
+    HA_TINH = "ha-tinh", _("Hà Tĩnh")
+    CAO_BANG = "cao-bang", _("Cao Bằng")
+    TUYEN_QUANG = "tuyen-quang", _("Tuyên Quang")
+    LAO_CAI = "lao-cai", _("Lào Cai")
+    THAI_NGUYEN = "thai-nguyen", _("Thái Nguyên")
+    PHU_THO = "phu-tho", _("Phú Thọ")
+    BAC_NINH = "bac-ninh", _("Bắc Ninh")
+    HUNG_YEN = "hung-yen", _("Hưng Yên")
+    HAI_PHONG = "hai-phong", _("Hải Phòng")
+    NINH_BINH = "ninh-binh", _("Ninh Bình")
+    QUANG_TRI = "quang-tri", _("Quảng Trị")
+    DA_NANG = "da-nang", _("Đà Nẵng")
+    QUANG_NGAI = "quang-ngai", _("Quảng Ngãi")
+    GIA_LAI = "gia-lai", _("Gia Lai")
+    KHANH_HOA = "khanh-hoa", _("Khánh Hòa")
+    LAM_DONG = "lam-dong", _("Lâm Đồng")
+    DAK_LAK = "dak-lak", _("Đắk Lắk")
+    HO_CHI_MINH = "ho-chi-minh", _("TP. Hồ Chí Minh")
+    DONG_NAI = "dong-nai", _("Đồng Nai")
+    TAY_NINH = "tay-ninh", _("Tây Ninh")
+    CAN_THO = "can-tho", _("Cần Thơ")
+    VINH_LONG = "vinh-long", _("Vĩnh Long")
+    DONG_THAP = "dong-thap", _("Đồng Tháp")
+    CA_MAU = "ca-mau", _("Cà Mau")
+    AN_GIANG = "an-giang", _("An Giang")
