@@ -18,7 +18,7 @@ UV := uv
 UV_DEP :=
 endif
 
-.PHONY: install demo serve test lint check bench schema messages vendor clean-demo help
+.PHONY: install demo serve test pytest lint check bench schema messages messages-check vendor clean-demo help
 .DEFAULT_GOAL := help
 
 help:
@@ -64,8 +64,12 @@ lint: install
 	DJANGO_SETTINGS_MODULE=cnan.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cnan.settings.test $(PY) manage.py check --fail-level WARNING
 
-test: lint
-	$(PY) -m pytest -n 2 -p no:randomly --dist loadfile -q
+test: lint pytest
+
+# The suite in two runs: everything but the browser on two workers, then the browser tests (one live server).
+pytest: install
+	$(PY) -m pytest -n 2 -q -m "not browser"
+	$(PY) -m pytest -q -m browser -p no:randomly
 	@if [ ! -x /usr/bin/chromium ]; then echo "note: /usr/bin/chromium is missing, browser tests were skipped (apt-get install -y chromium)"; fi
 
 check: test
@@ -74,11 +78,23 @@ bench: install
 	$(PY) -m benchmarks all --scale smoke
 
 schema: install
-	DJANGO_SETTINGS_MODULE=cnan.settings.test $(PY) manage.py spectacular --file schema.yml --validate
+	DJANGO_SETTINGS_MODULE=cnan.settings.test $(PY) manage.py spectacular --file schema.yml --validate --fail-on-warn
 
+MAKEMESSAGES := cd cnan && ../$(PY) ../manage.py makemessages -l vi --no-location --no-obsolete -i "static/vendor/*" \
+	--settings=cnan.settings.test
+
+# Update the Vietnamese catalogue from the code, then compile it (translate the new entries before committing).
 messages: install
-	cd cnan && ../$(PY) ../manage.py makemessages -l vi -l en --no-location --no-obsolete -i "static/vendor/*" && \
-		../$(PY) ../manage.py compilemessages
+	$(MAKEMESSAGES)
+	cd cnan && ../$(PY) ../manage.py compilemessages -l vi --settings=cnan.settings.test
+
+# Fails when the code has messages the committed catalogue lacks, or the catalogue has untranslated/fuzzy ones.
+messages-check: install
+	@tmp=$$(mktemp -d); cp -r cnan/locale "$$tmp/committed"; \
+	( $(MAKEMESSAGES) >/dev/null ) && cp cnan/locale/vi/LC_MESSAGES/django.po "$$tmp/current.po"; \
+	rm -rf cnan/locale && cp -r "$$tmp/committed" cnan/locale; \
+	$(PY) scripts/check_messages.py "$$tmp/committed/vi/LC_MESSAGES/django.po" "$$tmp/current.po"; status=$$?; \
+	rm -rf "$$tmp"; exit $$status
 
 vendor:
 	bash scripts/refresh-vendor.sh

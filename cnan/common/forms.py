@@ -17,7 +17,8 @@ class DateInput(forms.DateInput):
 
 
 def style_form(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
-    """Bootstrap classes on every widget, native date pickers, ``is-invalid`` on fields with errors."""
+    """Bootstrap classes on every widget and native date pickers. It does not validate the form (reading
+    ``form.errors`` here would validate it before a subclass has narrowed its choices)."""
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
@@ -34,10 +35,17 @@ def style_form(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
             css = "form-control form-control-sm" if small else "form-control"
         existing = widget.attrs.get("class", "")
         widget.attrs["class"] = f"{existing} {css}".strip()
-        if form.is_bound and name in form.errors:
-            widget.attrs["class"] += " is-invalid"
-            widget.attrs["aria-invalid"] = "true"
     return form
+
+
+def mark_invalid(form: forms.BaseForm) -> None:
+    """After validation: ``is-invalid`` and ``aria-invalid`` on the widgets of fields with errors."""
+    for name in form.errors:
+        if name in form.fields:
+            attrs = form.fields[name].widget.attrs
+            if "is-invalid" not in attrs.get("class", ""):
+                attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+            attrs["aria-invalid"] = "true"
 
 
 class PortalFormMixin:
@@ -48,6 +56,14 @@ class PortalFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         style_form(self)  # type: ignore[arg-type]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        mark_invalid(self)  # type: ignore[arg-type]
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        mark_invalid(self)  # type: ignore[arg-type]
 
 
 class PortalForm(PortalFormMixin, forms.Form):

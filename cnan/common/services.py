@@ -10,10 +10,17 @@ from django.db import models
 M = TypeVar("M", bound=models.Model)
 
 
-def model_update(*, instance: M, fields: Iterable[str], data: Mapping[str, Any]) -> tuple[M, list[str]]:
+def model_update(
+    *,
+    instance: M,
+    fields: Iterable[str],
+    data: Mapping[str, Any],
+    current_m2m: Mapping[str, Iterable[Any]] | None = None,
+) -> tuple[M, list[str]]:
     """Set the listed ``fields`` that appear in ``data`` and differ; return the instance and the changed names.
 
-    Many-to-many fields are accepted too: they are compared as sets and written after the row is saved.
+    Many-to-many fields are accepted too: they are compared as sets (against ``current_m2m`` when the
+    caller has already read them) and left for the caller to write after the row is saved.
     Nothing is saved here; the caller (an audited service) validates and saves.
     """
     changed: list[str] = []
@@ -23,7 +30,10 @@ def model_update(*, instance: M, fields: Iterable[str], data: Mapping[str, Any])
         field = instance._meta.get_field(name)
         value = data[name]
         if field.many_to_many:
-            current = {obj.pk for obj in getattr(instance, name).all()} if instance.pk else set()
+            if current_m2m is not None and name in current_m2m:
+                current = set(current_m2m[name])
+            else:
+                current = {obj.pk for obj in getattr(instance, name).all()} if instance.pk else set()
             wanted = {getattr(obj, "pk", obj) for obj in value}
             if current != wanted:
                 changed.append(name)

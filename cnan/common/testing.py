@@ -52,3 +52,21 @@ def purge_audit_tables() -> None:
                     f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
                     f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
                 )
+
+
+STATE_APPS = ("accounts", "organizations", "core", "authtoken", "otp_totp", "axes")
+
+
+def database_state(app_labels: tuple[str, ...] = STATE_APPS) -> dict[str, list[tuple]]:
+    """Every row of these apps' tables (many-to-many links included), for "nothing changed" checks.
+
+    Compare the value before and after a refused request: equal means no row was added, changed or removed
+    (the audit trail included)."""
+    from django.apps import apps
+
+    state: dict[str, list[tuple]] = {}
+    for model in apps.get_models(include_auto_created=True):
+        opts = model._meta
+        if opts.app_label in app_labels and not opts.proxy:
+            state[opts.label] = list(model._base_manager.order_by("pk").values_list())
+    return state

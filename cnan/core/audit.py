@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,23 +14,29 @@ from .context import current
 _ALWAYS_EXCLUDED = {"password", "search_text"}
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
-    """A JSON-safe dict of the object's concrete fields (foreign keys as ids) and many-to-many ids."""
+def snapshot(instance: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
+    """The object's concrete fields (foreign keys as ids) and, unless ``many_to_many`` is false, its
+    many-to-many ids (one query per many-to-many field). Values are encoded to JSON when the change
+    record is saved (``AuditEncoder``), not here: a snapshot costs no serialisation round trip."""
     excluded = _ALWAYS_EXCLUDED | set(getattr(instance, "audit_exclude", ()))
     data: dict[str, Any] = {}
     for f in instance._meta.concrete_fields:
         if f.name in excluded:
             continue
         data[f.name] = f.value_from_object(instance)
-    if instance.pk is not None:
+    if many_to_many and instance.pk is not None:
         for f in instance._meta.many_to_many:
             if f.name in excluded:
                 continue
-            data[f.name] = sorted(getattr(instance, f.name).values_list("pk", flat=True))
-    return json.loads(json.dumps(data, cls=_AuditEncoder))
+            data[f.name] = m2m_ids(instance, f.name)
+    return data
 
 
-class _AuditEncoder(DjangoJSONEncoder):
+def m2m_ids(instance: models.Model, name: str) -> list[Any]:
+    return sorted(getattr(instance, name).values_list("pk", flat=True))
+
+
+class AuditEncoder(DjangoJSONEncoder):
     """Dates, decimals and UUIDs as Django encodes them; any other value (a country …) as its text."""
 
     def default(self, o: Any) -> Any:
@@ -75,6 +80,12 @@ def record(
 
     ctx = current()
     pk = object_id if object_id is not None else instance.pk
+    changed = changed_fields(before, after)
+    if before is not None and after is not None:
+        # An update keeps the values of the fields it changed, before and after (the full state of
+        # the object is the creation record plus the updates); a creation or deletion keeps it all.
+        before = {k: before.get(k) for k in changed}
+        after = {k: after.get(k) for k in changed}
     return ObjectChange.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=_actor_name(actor),
@@ -89,7 +100,7 @@ def record(
         classification=getattr(instance, "classification", 0) or 0,
         before=before,
         after=after,
-        changed_fields=changed_fields(before, after),
+        changed_fields=changed,
     )
 
 

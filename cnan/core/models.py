@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit import AuditEncoder
 from .classification import Classification
 from .querysets import RestrictedQuerySet
 
@@ -33,6 +34,7 @@ class ObjectChange(models.Model):
         verbose_name=_("user"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # covered by core_change_actor_idx
         null=True,
         blank=True,
         related_name="+",
@@ -55,6 +57,7 @@ class ObjectChange(models.Model):
         verbose_name=_("object type"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # covered by core_change_object_idx
         related_name="+",
     )
     object_id = models.CharField(_("object id"), max_length=64)
@@ -63,8 +66,8 @@ class ObjectChange(models.Model):
     classification = models.PositiveSmallIntegerField(
         _("classification"), choices=Classification.choices, default=Classification.NONE
     )
-    before = models.JSONField(_("before"), null=True, blank=True)
-    after = models.JSONField(_("after"), null=True, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True, encoder=AuditEncoder)
+    after = models.JSONField(_("after"), null=True, blank=True, encoder=AuditEncoder)
     changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
 
     objects = RestrictedQuerySet.as_manager()

@@ -48,13 +48,6 @@ def _stamp_classification(instance: models.Model, actor: Any, *, changed: bool) 
             instance.classified_on = None
 
 
-def _m2m_split(instance: models.Model, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    m2m_names = {f.name for f in instance._meta.many_to_many}
-    plain = {k: v for k, v in data.items() if k not in m2m_names}
-    m2m = {k: v for k, v in data.items() if k in m2m_names}
-    return plain, m2m
-
-
 @transaction.atomic
 def object_create(
     *,
@@ -96,9 +89,13 @@ def object_update(
     perm = perm or perm_name(type(instance), "change")
     locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
     require(actor, perm, locked)
-    before = audit.snapshot(locked)
+    # Many-to-many sets are read only for the fields this update sets (one query each), and recorded
+    # only when they change: an update of plain fields costs no extra query for the audit trail.
+    m2m_names = [f.name for f in locked._meta.many_to_many if f.name in data and f.name in set(fields)]
+    before_m2m = {name: audit.m2m_ids(locked, name) for name in m2m_names}
+    before = audit.snapshot(locked, many_to_many=False)
     old_classification = getattr(locked, "classification", None)
-    locked, changed = model_update(instance=locked, fields=fields, data=data)
+    locked, changed = model_update(instance=locked, fields=fields, data=data, current_m2m=before_m2m)
     if not changed:
         return locked, False
     # The record must stay within the actor's scope after the change too (no moving it out of reach).
@@ -107,12 +104,13 @@ def object_update(
     _refresh_search_text(locked)
     locked.full_clean()
     locked.save()
-    _, m2m = _m2m_split(locked, {k: data[k] for k in changed if k in data})
-    for name, values in m2m.items():
-        getattr(locked, name).set(values)
-    audit.record(
-        action=ObjectChange.Action.UPDATE, instance=locked, actor=actor, before=before, after=audit.snapshot(locked)
-    )
+    after = audit.snapshot(locked, many_to_many=False)
+    for name in m2m_names:
+        if name in changed:
+            getattr(locked, name).set(data[name])
+            before[name] = before_m2m[name]
+            after[name] = sorted(getattr(v, "pk", v) for v in data[name])
+    audit.record(action=ObjectChange.Action.UPDATE, instance=locked, actor=actor, before=before, after=after)
     return locked, True
 
 

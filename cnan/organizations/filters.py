@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 import django_filters
 
@@ -58,9 +60,11 @@ class OrganizationFilterSet(SearchFilterMixin):
         node = Organization.objects.filter(pk=value).values_list("path", flat=True).first()
         return queryset.filter(path__startswith=node) if node else queryset.none()
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_domestic(self, queryset, name, value):
         return queryset.filter(country="VN") if value else queryset.exclude(country="VN")
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_active(self, queryset, name, value):
         today = timezone.localdate()
         active = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
@@ -128,6 +132,7 @@ class FacilityFilterSet(SearchFilterMixin):
         model = Facility
         fields = ["q", "kind", "organization_id", "province", "park_id", "product_group_id", "active"]
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_active(self, queryset, name, value):
         active = Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=timezone.localdate())
         return queryset.filter(active) if value else queryset.exclude(active)
@@ -156,6 +161,7 @@ class ComplexMembershipFilterSet(django_filters.FilterSet):
         model = ComplexMembership
         fields = ["role", "organization_id", "current", "admitted_after", "admitted_before"]
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_current(self, queryset, name, value):
         current = ComplexMembership.objects.current().values("pk")
         return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)

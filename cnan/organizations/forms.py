@@ -46,18 +46,23 @@ class OrganizationForm(PortalModelForm):
             "country",
             "phone",
             "email",
-            "website",
-            "valid_from",
+                        "valid_from",
             "valid_to",
             "description",
             *CLASSIFICATION,
         ]
 
-    field_order = ["code", "name", "short_name", "name_en", "kind", "parent"]
+    # Declared (not from the model) so that an address typed without a scheme is read as https.
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
+
+    field_order = ["code", "name", "short_name", "name_en", "kind", "parent", "legal_form", "tax_code",
+                   "charter_capital", "state_ownership", "parent_corporation", "product_groups", "province",
+                   "address", "country", "phone", "email", "website"]
     perm = "organizations.add_organization"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("website", self.instance.website)
         choices = selectors.organization_choices(user=self.user, perm=self.perm)
         if self.instance.pk:
             choices = _with_current(choices.exclude(path__startswith=self.instance.path), self.instance.parent_id)
@@ -90,8 +95,7 @@ class EnterpriseForm(OrganizationForm):
             "country",
             "phone",
             "email",
-            "website",
-            "valid_from",
+                        "valid_from",
             "valid_to",
             "description",
             *CLASSIFICATION,
@@ -105,6 +109,8 @@ class EnterpriseForm(OrganizationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The form validates a new record as what it will be: an enterprise (its model checks depend on it).
+        self.instance.kind = Organization.Kind.ENTERPRISE
         self.fields["charter_capital"].localize = True
         self.fields["state_ownership"].localize = True
         self.fields["legal_form"].required = True

@@ -46,14 +46,10 @@ ORGANIZATION_FIELDS = (
     "description",
     *CLASSIFICATION_FIELDS,
 )
-ENTERPRISE_FIELDS = tuple(f for f in ORGANIZATION_FIELDS if f != "kind") + (
-    "legal_form",
-    "tax_code",
-    "charter_capital",
-    "state_ownership",
-    "parent_corporation",
-    "product_groups",
-)
+# Only enterprises carry these; other kinds take them too, so that the model refuses them instead of
+# the service dropping them without a word.
+ENTERPRISE_DETAILS = ("legal_form", "tax_code", "charter_capital", "state_ownership", "parent_corporation")
+ENTERPRISE_FIELDS = (*(f for f in ORGANIZATION_FIELDS if f != "kind"), *ENTERPRISE_DETAILS, "product_groups")
 FACILITY_FIELDS = (
     "organization",
     "code",
@@ -130,7 +126,7 @@ def organization_create(*, actor: Any, parent: Organization | None, data: dict[s
     data = dict(data)
     if data.get("kind") == Organization.Kind.ENTERPRISE:
         return enterprise_create(actor=actor, parent=parent, data=data)
-    plain, m2m = _split_m2m(_pick(data, ORGANIZATION_FIELDS), ("product_groups",))
+    plain, m2m = _split_m2m(_pick(data, (*ORGANIZATION_FIELDS, *ENTERPRISE_DETAILS)), ("product_groups",))
     org = Organization(parent=parent, **plain)
     return object_create(
         actor=actor,
@@ -176,7 +172,11 @@ def organization_update(*, actor: Any, instance: Organization, data: dict[str, A
             {"kind": _("Register an enterprise through the enterprise form, with its legal details.")}
         )
     org, _changed = object_update(
-        actor=actor, instance=instance, data=data, fields=ORGANIZATION_FIELDS, perm="organizations.change_organization"
+        actor=actor,
+        instance=instance,
+        data=data,
+        fields=(*ORGANIZATION_FIELDS, *ENTERPRISE_DETAILS),
+        perm="organizations.change_organization",
     )
     return org
 
@@ -217,8 +217,7 @@ def organization_delete(*, actor: Any, instance: Organization) -> None:
 
 
 def _check_facility_owner(facility: Facility) -> None:
-    owner = facility.organization
-    if facility.kind == Facility.Kind.CORE and owner.kind == Organization.Kind.PARTNER:
+    if facility.kind == Facility.Kind.CORE and facility.organization.kind == Organization.Kind.PARTNER:
         raise ValidationError(
             {"kind": _("A core facility belongs to the Ministry's units or enterprises, not to an outside partner.")}
         )

@@ -29,6 +29,7 @@ def normalise_tax_code(value: str) -> str:
     if not value:
         return ""
     try:
-        return mst.format(value)
+        # Only a valid code is reformatted: ``mst.format`` would mangle an invalid one ("01000000" → "01000000-").
+        return mst.format(mst.validate(value))
     except StdnumError:
         return value

@@ -237,12 +237,21 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registry, planning, steering and measurement of Vietnam's security industry.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ClassificationEnum": "cnan.core.classification.Classification",
+        "OrganizationKindEnum": "cnan.organizations.models.Organization.Kind",
+        "LegalFormEnum": "cnan.organizations.models.Organization.LegalForm",
+        "FacilityKindEnum": "cnan.organizations.models.Facility.Kind",
+        "RestructuringKindEnum": "cnan.organizations.models.RestructuringEvent.Kind",
+        "ParkStatusEnum": "cnan.organizations.models.IndustrialPark.Status",
+        "ComplexRoleEnum": "cnan.organizations.models.ComplexMembership.Role",
+    },
 }
 
 # --- Jobs -----------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.views import View
 
 from django_tables2 import RequestConfig
 
-from cnan.common.forms import style_form
+from cnan.common.forms import mark_invalid, style_form
 
 from .. import audit, exports, services
 from ..permissions import can, has_perm, may_list, perm_name
@@ -98,6 +98,7 @@ class ObjectListView(PortalView):
             queryset = self.get_selector()(user=request.user, filters=request.GET)
         except ValidationError:
             filterset.is_valid()
+            mark_invalid(filterset.form)
             queryset = self.model._default_manager.none()
             status = 400
         style_form(filterset.form, small=True)

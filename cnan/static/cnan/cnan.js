@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  // A form that fails validation answers 422 and a list with bad filters 400, each with the page
+  // fragment that explains why: htmx swaps those in; other errors are not swapped.
+  if (window.htmx) {
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "422", swap: true, error: false },
+      { code: "400", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true }
+    ];
+  }
+
   function loadEcharts(callback) {
     if (window.echarts) { callback(); return; }
     var src = document.body.getAttribute("data-echarts-src");

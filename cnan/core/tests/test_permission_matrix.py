@@ -1,0 +1,669 @@
+"""One authorisation matrix over every route of the portal and the API (CONVENTIONS.md §3, "Tests").
+
+Each row of ``CASES`` is one route and method: the permission it needs, the record it acts on (an
+attribute of the ``scene``), a user who holds the permission, a user whose scope covers the record but
+who lacks it, and the expected answer for five actors:
+
+* ``anonymous``: HTML pages redirect to the login page; the API answers 403 ``not_authenticated``;
+* ``other``: an enterprise officer of ENT-B (clearance 3) acting on ENT-A's records;
+* ``lacking``: a user of the record's own organisation (clearance 3) without the permission;
+* ``holder``: a user holding the permission there (clearance 1);
+* ``uncleared``: the holder's role with clearance 0, acting on the classified twin of the record.
+
+``None`` marks an actor that has no meaning for a route (e.g. another organisation on one's own profile).
+Every refused write is checked to have changed nothing (no row of any CNAN table, no change record);
+every allowed write to have written exactly ``writes`` change records. Lists, search and exports are
+checked to show the record to the holder and never to the others (``marker``).
+
+``test_every_route_is_in_the_matrix`` fails as soon as a route is added without a row here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
+
+from cnan.accounts import services as account_services
+from cnan.accounts.models import Role
+from cnan.common.testing import changes_for, database_state, login
+from cnan.core import services as core_services
+from cnan.core.models import Notification, ObjectChange
+from cnan.core.permissions import has_perm
+from cnan.organizations import forms as org_forms
+from cnan.organizations import services as org_services
+from cnan.organizations.api import serializers as org_serializers
+from cnan.organizations.models import Organization, ProductGroup
+
+PASSWORD = "Gió-Đông-2026-thử"
+NEW_PASSWORD = "Mưa-Hạ-2027-thử"
+SECRET = {"classification": 1, "classification_basis": "Mục 2 danh mục bí mật nhà nước (thử nghiệm)"}
+
+ACTORS = ("anonymous", "other", "lacking", "holder", "uncleared")
+LOGIN = "login"  # an HTML page: redirect to the login page
+ANON = "anon"  # the API: 403 with code not_authenticated
+
+# Who holds what (role code, scene attribute of the organisation). "member" is a role without permissions.
+EO_A = ("enterprise_officer", "ent_a")
+LAB_A = ("lab_officer", "ent_a")
+NONE_A = ("member", "ent_a")
+DO = ("department_officer", "h08")
+LAB_H08 = ("lab_officer", "h08")
+NONE_H08 = ("member", "h08")
+ADMIN = ("system_admin", "bca")
+AUDITOR = ("auditor", "bca")
+OWNER = "owner"  # the scene's owner of a job and a notification (an enterprise officer of ENT-A)
+
+# Routes left out of the matrix on purpose: Django's own language switch and JavaScript catalogue, and the
+# sign-in / sign-out pages (tested in cnan/accounts/tests/test_auth.py).
+FRAMEWORK_ROUTES = {"set_language", "javascript-catalog", "accounts:login", "accounts:logout"}
+
+
+# --- the scene ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scene(world, make_user, isolated_profile):
+    """The world plus one record of each kind owned by ENT-A (or H08), its classified twin, and the people."""
+    s = SimpleNamespace(**vars(world))
+    Role.objects.create(code="member", name="Thành viên (không quyền)")
+    create_org = org_services.organization_create
+    s.unit_a = create_org(actor=None, parent=s.ent_a, data={"code": "ENT-A-PX", "name": "Phân xưởng lắp ráp",
+                                                            "kind": "group"})
+    s.unit_secret = create_org(actor=None, parent=s.ent_a, data={"code": "ENT-A-PM", "name": "Phòng nghiên cứu kín",
+                                                                 "kind": "group", **SECRET})
+    enterprise = {"legal_form": "llc", "province": "ha-noi"}
+    s.ent_a_sub = org_services.enterprise_create(actor=None, parent=s.ent_a, data={
+        "code": "ENT-A1", "name": "Công ty con Thăng Long Một", "tax_code": "0300000025", **enterprise})
+    s.ent_secret = org_services.enterprise_create(actor=None, parent=s.ent_a, data={
+        "code": "ENT-AS", "name": "Công ty Thăng Long Đặc Biệt", "tax_code": "0300000032", **enterprise, **SECRET})
+    s.facility_secret = org_services.facility_create(actor=None, data={
+        "organization": s.ent_a, "code": "FS", "name": "Xưởng đặc chủng", "kind": "other", "province": "ha-noi",
+        **SECRET})
+    s.park2 = org_services.park_create(actor=None, data={"organization": s.h08, "code": "P2",
+                                                         "name": "Khu CNAN Hoài Đức", "province": "ha-noi"})
+    s.park_secret = org_services.park_create(actor=None, data={"organization": s.h08, "code": "P-S",
+                                                               "name": "Khu CNAN Phía Tây", "province": "ha-noi",
+                                                               **SECRET})
+    s.phase = org_services.park_phase_create(actor=None, park=s.park2, data={"name": "Giai đoạn I"})
+    s.phase_secret = org_services.park_phase_create(actor=None, park=s.park_secret, data={"name": "Giai đoạn I"})
+    s.cm_a = org_services.complex_membership_create(actor=None, data={
+        "organization": s.ent_a, "role": "member", "admitted_on": dt.date(2021, 1, 4),
+        "decision_number": "45A/QĐ-TTg"})
+    event = {"kind": "equitise", "organization": s.ent_a, "decision_date": dt.date(2022, 1, 3),
+             "effective_on": dt.date(2022, 6, 1)}
+    s.event_a = org_services.restructuring_create(actor=None, data={
+        "title": "Cổ phần hoá Thăng Long", "decision_number": "5/QĐ-BCA", **event})
+    s.event_secret = org_services.restructuring_create(actor=None, data={
+        "title": "Sắp xếp lại khối đặc chủng", "decision_number": "6/QĐ-BCA", **event, **SECRET})
+    s.product_group = ProductGroup.objects.order_by("pk").first()
+
+    s.subject = make_user("enterprise_officer", s.ent_a, username="subject-a", password=PASSWORD)
+    s.membership_a = s.subject.memberships.get()
+    TOTPDevice.objects.create(user=s.subject, name="phone", confirmed=True)
+    s.owner = make_user("enterprise_officer", s.ent_a, username="owner-a", clearance=1, password=PASSWORD)
+    s.job = core_services.job_create(owner=s.owner, kind="export", title="Xuất danh sách cơ sở (thử)", params={})
+    s.job.result_file.save("co-so.csv", ContentFile(b"code,name\r\nFA,x\r\n"), save=False)
+    s.job.result_name = "co-so.csv"
+    core_services.job_finish(job=s.job, ok=True, message="1 dòng")
+    s.notification = core_services.notification_send(recipient=s.owner, title="Thông báo riêng của chủ sở hữu")
+    s.change_a = changes_for(s.facility_a).first()
+    s.change_secret = changes_for(s.facility_secret).first()
+    s.other = make_user("enterprise_officer", s.ent_b, username="other-b", clearance=3, password=PASSWORD)
+
+    def person(spec: Any, *, clearance: int, name: str):
+        if spec == OWNER:
+            return s.owner
+        role, org = spec
+        return make_user(role, getattr(s, org), clearance=clearance, username=name, password=PASSWORD)
+
+    s.person = person
+    return s
+
+
+# --- payloads ---------------------------------------------------------------------------------------
+
+
+def form_payload(form_class: type, instance: Any, user: Any, **changes: Any) -> dict[str, Any]:
+    """What a browser posts back from the edit form of ``instance``, with ``changes`` typed in."""
+    form = form_class(instance=instance, user=user)
+    data: dict[str, Any] = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [str(getattr(v, "pk", v)) for v in value]
+        elif isinstance(value, dt.date):
+            data[name] = value.isoformat()
+        elif value is not None:
+            data[name] = str(getattr(value, "pk", value))
+    data.update(changes)
+    return data
+
+
+def api_payload(serializer_class: type, instance: Any, user: Any, **changes: Any) -> dict[str, Any]:
+    """A full PUT body: the record as its write serializer shows it, with ``changes``."""
+    shown = serializer_class(instance, context={"user": user}).data
+    data = {k: v for k, v in shown.items() if v is not None}
+    data.update(changes)
+    return data
+
+
+def edit(form_class: type, **changes: Any) -> Callable:
+    return lambda s, user, obj: form_payload(form_class, obj, user, **changes)
+
+
+def put(serializer_class: type, **changes: Any) -> Callable:
+    return lambda s, user, obj: api_payload(serializer_class, obj, user, **changes)
+
+
+def const(**data: Any) -> Callable:
+    return lambda s, user, obj: data
+
+
+def mfa_setup_payload(s, user, obj):
+    if user is None:
+        return {"token": "123456"}
+    device = account_services.totp_device_start(user=user)
+    return {"token": f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"}
+
+
+def mfa_verify_payload(s, user, obj):
+    if user is None:
+        return {"token": "123456"}
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return {"token": f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"}
+
+
+def org_add(s, user, parent):
+    return {"code": "ENT-A-NEW", "name": "Tổ công tác mới", "kind": "group", "parent": parent.pk, "country": "VN",
+            "classification": 0}
+
+
+def enterprise_add(s, user, parent):
+    return {"code": "ENT-NEW", "name": "Công ty mới", "parent": parent.pk, "legal_form": "llc",
+            "tax_code": "0300000057", "province": "ha-noi", "country": "VN", "classification": 0}
+
+
+def facility_add(s, user, owner):
+    return {"organization": owner.pk, "code": "F-NEW", "name": "Xưởng mới", "kind": "other", "province": "ha-noi",
+            "classification": 0}
+
+
+def park_add(s, user, manager):
+    return {"organization": manager.pk, "code": "P-NEW", "name": "Khu mới", "province": "ha-noi",
+            "status": "planned", "classification": 0}
+
+
+def complex_add(s, user, org):
+    return {"organization": org.pk, "role": "member", "admitted_on": "2024-01-02"}
+
+
+def event_add(s, user, org):
+    return {"kind": "equitise", "organization": org.pk, "title": "Cổ phần hoá mới", "decision_number": "9/QĐ-BCA",
+            "decision_date": "2024-01-02", "effective_on": "2024-02-01", "classification": 0}
+
+
+def new_user(s, user, obj):
+    return {"username": "newcomer", "full_name": "Người mới", "clearance": 0, "language": "vi", "is_active": "on",
+            "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+
+
+def user_edit(s, user, subject):
+    return {"username": subject.username, "full_name": subject.full_name, "position": "Trưởng phòng",
+            "clearance": subject.clearance, "language": subject.language, "is_active": "on"}
+
+
+def name_of(obj: Any) -> str:
+    for attr in ("name", "title", "object_repr", "username", "decision_number"):
+        if getattr(obj, attr, None):
+            return getattr(obj, attr)
+    return str(obj)
+
+
+# --- the table --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    route: str
+    method: str
+    perm: str | None  # the permission the route needs (None: any signed-in user, or ownership)
+    obj: str | None  # scene attribute of the record the route acts on (lists: a record that must appear)
+    holder: Any
+    lacker: Any
+    expect: tuple  # anonymous, other, lacking, holder, uncleared
+    secret: str | None = None  # scene attribute of the classified twin (for ``uncleared``)
+    kwarg: str | None = "pk"  # the URL keyword taking the record's pk (None: no URL keyword)
+    data: Callable | None = None  # (scene, user, record) -> body
+    query: str = ""
+    marker: bool = False  # lists: the record's name must show for the holder only
+    export: bool = False  # lists: ?export=csv must follow the same rule
+    writes: int = 1  # change records an allowed write adds
+    label: str = ""
+
+    @property
+    def api(self) -> bool:
+        return ":" not in self.route and self.route not in FRAMEWORK_ROUTES
+
+    @property
+    def id(self) -> str:
+        return f"{self.route}{'[' + self.label + ']' if self.label else ''}-{self.method}"
+
+
+def html_crud(
+    name: str, *, obj: str, secret: str | None, view: tuple, add: tuple, change: tuple, delete: tuple,
+    add_owner: str, add_secret: str | None, add_data: Callable, edit_form: type, edit_changes: dict,
+    delete_obj: str | None = None, other_add: tuple = (403, 403),
+) -> list[Case]:
+    """The six routes of a registry model's pages (list, add, detail, edit, delete, history).
+
+    Pages look the record up first, so another organisation gets 404 on every record page whatever it holds;
+    ``other_add`` is what it gets on the add page (GET, POST naming ENT-A as owner)."""
+    perm = f"organizations.%s_{name}"
+    route = f"organizations:{name}_%s"
+    hidden = 404 if secret else None
+    delete_obj = delete_obj or obj
+    return [
+        Case(route % "list", "GET", perm % "view", obj, *view, (LOGIN, 200, 403, 200, 200 if secret else None),
+             secret=secret, kwarg=None, query="?per_page=100", marker=True, export=True),
+        Case(route % "add", "GET", perm % "add", add_owner, *add, (LOGIN, other_add[0], 403, 200, None), kwarg=None),
+        Case(route % "add", "POST", perm % "add", add_owner, *add,
+             (LOGIN, other_add[1], 403, 302, 422 if add_secret else None), secret=add_secret, kwarg=None,
+             data=add_data),
+        Case(route % "detail", "GET", perm % "view", obj, *view, (LOGIN, 404, 404, 200, hidden), secret=secret),
+        Case(route % "edit", "GET", perm % "change", obj, *change, (LOGIN, 404, 403, 200, hidden), secret=secret),
+        Case(route % "edit", "POST", perm % "change", obj, *change, (LOGIN, 404, 403, 302, hidden), secret=secret,
+             data=edit(edit_form, **edit_changes)),
+        Case(route % "delete", "GET", perm % "delete", delete_obj, *delete, (LOGIN, 404, 403, 200, hidden),
+             secret=secret),
+        Case(route % "delete", "POST", perm % "delete", delete_obj, *delete, (LOGIN, 404, 403, 302, hidden),
+             secret=secret),
+        Case(route % "history", "GET", perm % "view", obj, *view, (LOGIN, 404, 404, 200, hidden), secret=secret),
+    ]
+
+
+def api_crud(
+    basename: str, *, obj: str, secret: str | None, view: tuple, add: tuple, change: tuple, delete: tuple,
+    other: tuple, add_owner: str, add_secret: str | None, add_data: Callable, put_serializer: type,
+    changes: dict, delete_obj: str | None = None,
+) -> list[Case]:
+    """A registry viewset: list and create, retrieve, replace, update and destroy.
+
+    The API checks the permission before it looks the record up, so another organisation gets 403 where it
+    holds the permission nowhere and 404 where it holds it elsewhere: ``other`` = (POST, PUT/PATCH, DELETE)."""
+    perm = f"organizations.%s_{basename}"
+    hidden = 404 if secret else None
+    other_post, other_change, other_delete = other
+    return [
+        Case(f"{basename}-list", "GET", perm % "view", obj, *view, (ANON, 200, 403, 200, 200 if secret else None),
+             secret=secret, kwarg=None, marker=True),
+        Case(f"{basename}-list", "POST", perm % "add", add_owner, *add,
+             (ANON, other_post, 403, 201, 400 if add_secret else None), secret=add_secret, kwarg=None, data=add_data),
+        Case(f"{basename}-detail", "GET", perm % "view", obj, *view, (ANON, 404, 403, 200, hidden), secret=secret),
+        Case(f"{basename}-detail", "PUT", perm % "change", obj, *change, (ANON, other_change, 403, 200, hidden),
+             secret=secret, data=put(put_serializer, **changes)),
+        Case(f"{basename}-detail", "PATCH", perm % "change", obj, *change, (ANON, other_change, 403, 200, hidden),
+             secret=secret, data=const(**changes)),
+        Case(f"{basename}-detail", "DELETE", perm % "delete", delete_obj or obj, *delete,
+             (ANON, other_delete, 403, 204, hidden), secret=secret),
+    ]
+
+
+S = org_serializers
+F = org_forms
+
+CASES: list[Case] = [
+    # --- core ---------------------------------------------------------------------------------------
+    Case("core:home", "GET", None, None, EO_A, NONE_A, (LOGIN, 200, 200, 200, None), kwarg=None),
+    Case("core:search", "GET", "organizations.view_facility", "facility_a", EO_A, NONE_A,
+         (LOGIN, 200, 200, 200, 200), secret="facility_secret", kwarg=None, query="?q=xuong", marker=True),
+    Case("core:objectchange_list", "GET", "core.view_objectchange", "change_a", AUDITOR, EO_A,
+         (LOGIN, 403, 403, 200, 200), secret="change_secret", kwarg=None, query="?per_page=100", marker=True,
+         export=True),
+    Case("core:objectchange_detail", "GET", "core.view_objectchange", "change_a", AUDITOR, EO_A,
+         (LOGIN, 404, 404, 200, 404), secret="change_secret"),
+    Case("core:job_list", "GET", None, "job", OWNER, NONE_A, (LOGIN, 200, 200, 200, None), kwarg=None, marker=True),
+    Case("core:job_detail", "GET", None, "job", OWNER, NONE_A, (LOGIN, 404, 404, 200, None)),
+    Case("core:job_download", "GET", None, "job", OWNER, NONE_A, (LOGIN, 404, 404, 200, None)),
+    Case("core:notification_list", "GET", None, "notification", OWNER, NONE_A, (LOGIN, 200, 200, 200, None),
+         kwarg=None, marker=True),
+    Case("core:notification_read", "POST", None, "notification", OWNER, NONE_A, (LOGIN, 302, 302, 302, None),
+         kwarg=None, data=lambda s, user, n: {"id": str(n.pk)}, writes=0),
+    # --- accounts: one's own account ----------------------------------------------------------------
+    Case("accounts:profile", "GET", None, None, EO_A, NONE_A, (LOGIN, 200, 200, 200, None), kwarg=None),
+    Case("accounts:password_change", "GET", None, None, EO_A, NONE_A, (LOGIN, 200, 200, 200, None), kwarg=None),
+    Case("accounts:password_change", "POST", None, None, EO_A, None, (LOGIN, None, None, 302, None), kwarg=None,
+         data=const(old_password=PASSWORD, new_password1=NEW_PASSWORD, new_password2=NEW_PASSWORD)),
+    Case("accounts:mfa_setup", "GET", None, None, EO_A, NONE_A, (LOGIN, 200, 200, 200, None), kwarg=None),
+    Case("accounts:mfa_setup", "POST", None, None, EO_A, None, (LOGIN, None, None, 302, None), kwarg=None,
+         data=mfa_setup_payload),
+    Case("accounts:mfa_verify", "GET", None, None, EO_A, NONE_A, (LOGIN, 200, 200, 200, None), kwarg=None),
+    Case("accounts:mfa_verify", "POST", None, None, EO_A, None, (LOGIN, None, None, 302, None), kwarg=None,
+         data=mfa_verify_payload, writes=0),
+    Case("accounts:token", "POST", None, None, EO_A, None, (LOGIN, None, None, 302, None), kwarg=None,
+         data=const(action="create")),
+    # --- accounts: administration -------------------------------------------------------------------
+    Case("accounts:user_list", "GET", "accounts.view_user", "subject", AUDITOR, EO_A, (LOGIN, 403, 403, 200, None),
+         kwarg=None, query="?per_page=100", marker=True, export=True),
+    Case("accounts:user_add", "GET", "accounts.add_user", None, ADMIN, AUDITOR, (LOGIN, 403, 403, 200, None),
+         kwarg=None),
+    Case("accounts:user_add", "POST", "accounts.add_user", None, ADMIN, AUDITOR, (LOGIN, 403, 403, 302, None),
+         kwarg=None, data=new_user),
+    Case("accounts:user_detail", "GET", "accounts.view_user", "subject", AUDITOR, EO_A, (LOGIN, 404, 404, 200, None)),
+    Case("accounts:user_edit", "GET", "accounts.change_user", "subject", ADMIN, AUDITOR, (LOGIN, 404, 403, 200, None)),
+    Case("accounts:user_edit", "POST", "accounts.change_user", "subject", ADMIN, AUDITOR,
+         (LOGIN, 404, 403, 302, None), data=user_edit),
+    Case("accounts:user_history", "GET", "accounts.view_user", "subject", AUDITOR, EO_A,
+         (LOGIN, 404, 404, 200, None)),
+    Case("accounts:user_password", "GET", "accounts.change_user", "subject", ADMIN, AUDITOR,
+         (LOGIN, 404, 403, 200, None)),
+    Case("accounts:user_password", "POST", "accounts.change_user", "subject", ADMIN, AUDITOR,
+         (LOGIN, 404, 403, 302, None), data=const(password1=NEW_PASSWORD, password2=NEW_PASSWORD)),
+    Case("accounts:user_unlock", "POST", "accounts.change_user", "subject", ADMIN, AUDITOR,
+         (LOGIN, 404, 403, 302, None)),
+    Case("accounts:user_reset_mfa", "POST", "accounts.change_user", "subject", ADMIN, AUDITOR,
+         (LOGIN, 404, 403, 302, None)),
+    Case("accounts:membership_add", "GET", "accounts.add_membership", "subject", ADMIN, AUDITOR,
+         (LOGIN, 403, 403, 200, None)),
+    Case("accounts:membership_add", "POST", "accounts.add_membership", "subject", ADMIN, AUDITOR,
+         (LOGIN, 403, 403, 302, None),
+         data=lambda s, user, subject: {"organization": s.ent_a.pk, "role": Role.objects.get(code="lab_officer").pk,
+                                        "valid_from": "2024-01-02"}),
+    Case("accounts:membership_end", "POST", "accounts.change_membership", "membership_a", ADMIN, AUDITOR,
+         (LOGIN, 404, 404, 302, None)),
+    # --- organisations (pages) ----------------------------------------------------------------------
+    Case("organizations:organization_tree", "GET", "organizations.view_organization", "unit_a", EO_A, NONE_A,
+         (LOGIN, 404, 404, 200, 200), secret="unit_secret", kwarg=None, marker=True, label="level",
+         query="?parent={ent_a}"),
+    Case("organizations:organization_tree", "GET", "organizations.view_organization", "ent_a", EO_A, NONE_A,
+         (LOGIN, 200, 403, 200, None), kwarg=None, marker=True, label="roots"),
+    *html_crud("organization", obj="unit_a", secret="unit_secret", view=(EO_A, NONE_A), add=(DO, EO_A),
+               change=(DO, EO_A), delete=(DO, EO_A), add_owner="ent_a", add_secret="unit_secret", add_data=org_add,
+               edit_form=F.OrganizationForm, edit_changes={"name": "Phân xưởng lắp ráp số 1"}),
+    *html_crud("enterprise", obj="ent_a", secret="ent_secret", view=(EO_A, NONE_A), add=(DO, EO_A),
+               change=(EO_A, LAB_A), delete=(DO, EO_A), delete_obj="ent_a_sub", add_owner="h08",
+               add_secret="ent_secret", add_data=enterprise_add, edit_form=F.EnterpriseForm,
+               edit_changes={"name": "Công ty Cơ khí An ninh Thăng Long Mới"}),
+    *html_crud("facility", obj="facility_a", secret="facility_secret", view=(EO_A, NONE_A), add=(EO_A, LAB_A),
+               change=(EO_A, LAB_A), delete=(EO_A, LAB_A), add_owner="ent_a", add_secret="ent_secret",
+               add_data=facility_add, edit_form=F.FacilityForm, edit_changes={"name": "Xưởng cơ khí chính xác"},
+               other_add=(200, 422)),
+    *html_crud("industrialpark", obj="park2", secret="park_secret", view=(LAB_H08, NONE_H08), add=(DO, LAB_H08),
+               change=(DO, LAB_H08), delete=(DO, LAB_H08), add_owner="h08", add_secret="unit_secret",
+               add_data=park_add, edit_form=F.IndustrialParkForm,
+               edit_changes={"name": "Khu CNAN Hoài Đức mở rộng"}),
+    Case("organizations:parkphase_add", "GET", "organizations.change_industrialpark", "park2", DO, LAB_H08,
+         (LOGIN, 404, 403, 200, 404), secret="park_secret", kwarg="park_pk"),
+    Case("organizations:parkphase_add", "POST", "organizations.change_industrialpark", "park2", DO, LAB_H08,
+         (LOGIN, 404, 403, 302, 404), secret="park_secret", kwarg="park_pk",
+         data=const(name="Giai đoạn II", status="planned")),
+    Case("organizations:parkphase_edit", "GET", "organizations.change_industrialpark", "phase", DO, LAB_H08,
+         (LOGIN, 404, 403, 200, 404), secret="phase_secret"),
+    Case("organizations:parkphase_edit", "POST", "organizations.change_industrialpark", "phase", DO, LAB_H08,
+         (LOGIN, 404, 403, 302, 404), secret="phase_secret", data=edit(F.ParkPhaseForm, description="Đã khởi công")),
+    *html_crud("complexmembership", obj="cm_a", secret=None, view=(EO_A, NONE_A), add=(DO, EO_A),
+               change=(DO, EO_A), delete=(DO, EO_A), add_owner="ent_a_sub", add_secret="ent_secret",
+               add_data=complex_add, edit_form=F.ComplexMembershipForm,
+               edit_changes={"note": "Thành viên từ đợt đầu"}),
+    *html_crud("restructuringevent", obj="event_a", secret="event_secret", view=(EO_A, NONE_A), add=(DO, EO_A),
+               change=(DO, EO_A), delete=(DO, EO_A), add_owner="ent_a", add_secret="ent_secret",
+               add_data=event_add, edit_form=F.RestructuringEventForm,
+               edit_changes={"title": "Cổ phần hoá Thăng Long (sửa)"}),
+    # --- the API ------------------------------------------------------------------------------------
+    *api_crud("organization", obj="unit_a", secret="unit_secret", view=(EO_A, NONE_A), add=(DO, EO_A),
+              change=(DO, EO_A), delete=(DO, EO_A), other=(403, 403, 403), add_owner="ent_a",
+              add_secret="unit_secret", add_data=org_add, put_serializer=S.OrganizationWriteSerializer,
+              changes={"name": "Phân xưởng lắp ráp số 1"}),
+    *api_crud("enterprise", obj="ent_a", secret="ent_secret", view=(EO_A, NONE_A), add=(DO, EO_A),
+              change=(EO_A, LAB_A), delete=(DO, EO_A), other=(403, 404, 403), add_owner="h08",
+              add_secret="ent_secret", add_data=enterprise_add, put_serializer=S.EnterpriseWriteSerializer,
+              changes={"name": "Công ty Cơ khí An ninh Thăng Long Mới"}, delete_obj="ent_a_sub"),
+    *api_crud("facility", obj="facility_a", secret="facility_secret", view=(EO_A, NONE_A), add=(EO_A, LAB_A),
+              change=(EO_A, LAB_A), delete=(EO_A, LAB_A), other=(400, 404, 404), add_owner="ent_a",
+              add_secret="ent_secret", add_data=facility_add, put_serializer=S.FacilityWriteSerializer,
+              changes={"name": "Xưởng cơ khí chính xác"}),
+    *api_crud("industrialpark", obj="park2", secret="park_secret", view=(LAB_H08, NONE_H08), add=(DO, LAB_H08),
+              change=(DO, LAB_H08), delete=(DO, LAB_H08), other=(403, 403, 403), add_owner="h08",
+              add_secret="unit_secret", add_data=park_add, put_serializer=S.IndustrialParkWriteSerializer,
+              changes={"name": "Khu CNAN Hoài Đức mở rộng"}),
+    *api_crud("complexmembership", obj="cm_a", secret=None, view=(EO_A, NONE_A), add=(DO, EO_A), change=(DO, EO_A),
+              delete=(DO, EO_A), other=(403, 403, 403), add_owner="ent_a_sub", add_secret="ent_secret",
+              add_data=complex_add, put_serializer=S.ComplexMembershipWriteSerializer,
+              changes={"note": "Thành viên từ đợt đầu"}),
+    *api_crud("restructuringevent", obj="event_a", secret="event_secret", view=(EO_A, NONE_A), add=(DO, EO_A),
+              change=(DO, EO_A), delete=(DO, EO_A), other=(403, 403, 403), add_owner="ent_a",
+              add_secret="ent_secret", add_data=event_add, put_serializer=S.RestructuringEventWriteSerializer,
+              changes={"title": "Cổ phần hoá Thăng Long (sửa)"}),
+    Case("productgroup-list", "GET", None, "product_group", NONE_A, None, (ANON, 200, None, 200, None), kwarg=None,
+         marker=True),
+    Case("productgroup-list", "POST", "organizations.add_productgroup", None, ADMIN, NONE_A, (ANON, 403, 403, 405, None),
+         kwarg=None, data=const(code="moi", name="Nhóm mới")),
+    Case("productgroup-detail", "GET", None, "product_group", NONE_A, None, (ANON, 200, None, 200, None)),
+    Case("user-list", "GET", "accounts.view_user", "subject", AUDITOR, EO_A, (ANON, 403, 403, 200, None), kwarg=None,
+         marker=True),
+    Case("user-list", "POST", "accounts.add_user", None, ADMIN, AUDITOR, (ANON, 403, 403, 405, None), kwarg=None,
+         data=const(username="api-newcomer", full_name="Người mới")),
+    Case("user-detail", "GET", "accounts.view_user", "subject", AUDITOR, EO_A, (ANON, 403, 403, 200, None)),
+    Case("user-detail", "PATCH", "accounts.change_user", "subject", ADMIN, AUDITOR, (ANON, 403, 403, 405, None),
+         data=const(clearance=3)),
+    Case("user-detail", "DELETE", "accounts.delete_user", "subject", ADMIN, AUDITOR, (ANON, 403, 403, 405, None)),
+    Case("objectchange-list", "GET", "core.view_objectchange", "change_a", AUDITOR, EO_A, (ANON, 403, 403, 200, 200),
+         secret="change_secret", kwarg=None, query="?limit=500", marker=True),
+    Case("objectchange-detail", "GET", "core.view_objectchange", "change_a", AUDITOR, EO_A,
+         (ANON, 403, 403, 200, 404), secret="change_secret"),
+    Case("api-schema", "GET", None, None, NONE_A, None, (ANON, 200, None, 200, None), kwarg=None),
+    Case("api-docs", "GET", None, None, NONE_A, None, (ANON, 200, None, 200, None), kwarg=None),
+]
+
+# Known defects of cnan/organizations (owned by another developer): the failing cell, and why.
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {
+    ("organizations:organization_tree[roots]-GET", "lacking"): (
+        "cnan/organizations OrganizationTreeView checks no permission: a user without "
+        "organizations.view_organization gets 200 (an empty tree) where the list pages answer 403 (may_list)."
+    ),
+    ("organizations:facility_edit-POST", "holder"): (
+        "cnan/organizations FacilityForm limits `park` to the parks the editor may see and drops the current one "
+        "(the owner field keeps it with _with_current): ENT-A's officer cannot save FA, which lies in H08's park "
+        "P1 (422 'Select a valid choice'); a browser, whose select has no park selected, posts an empty park and "
+        "silently takes FA out of P1."
+    ),
+    ("facility-detail-PUT", "holder"): (
+        "cnan/organizations FacilityWriteSerializer limits `park` to visible parks: a PUT of FA as the API shows "
+        "it (park P1 of H08) by ENT-A's officer answers 400 'Invalid pk'."
+    ),
+    ("enterprise-detail-PUT", "holder"): (
+        "cnan/organizations EnterpriseWriteSerializer.parent accepts only organisations where the user may add "
+        "enterprises: ENT-A's officer cannot PUT ENT-A back with its unchanged parent H08 (400 'Invalid pk'), "
+        "although the page form keeps the current parent (_with_current)."
+    ),
+}
+
+
+def _params():
+    params = []
+    for case in CASES:
+        for index, actor in enumerate(ACTORS):
+            if case.expect[index] is None:
+                continue
+            marks = []
+            reason = KNOWN_DEFECTS.get((case.id, actor))
+            if reason:
+                marks.append(pytest.mark.xfail(reason=reason, strict=True))
+            params.append(pytest.param(case, actor, id=f"{case.id}-{actor}", marks=marks))
+    return params
+
+
+# --- the resolver check -----------------------------------------------------------------------------
+
+
+def _route_names(patterns, namespace: str | None = None) -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(p for p in (namespace, pattern.namespace) if p) or None
+            names |= _route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"route {pattern.pattern} has no name"
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_route_is_in_the_matrix():
+    routes = _route_names(get_resolver().url_patterns)
+    in_matrix = {case.route for case in CASES}
+    assert routes - FRAMEWORK_ROUTES - in_matrix == set(), "routes without a row in the permission matrix"
+    assert in_matrix - routes == set(), "matrix rows for routes that no longer exist"
+    assert FRAMEWORK_ROUTES <= routes
+
+
+def test_matrix_cases_are_unique():
+    ids = [case.id for case in CASES]
+    assert len(ids) == len(set(ids))
+
+
+# --- running one cell -------------------------------------------------------------------------------
+
+
+def _url(case: Case, s: SimpleNamespace, target: Any) -> str:
+    kwargs = {case.kwarg: target.pk} if case.kwarg else {}
+    url = reverse(case.route, kwargs=kwargs)
+    return url + case.query.format(**{k: getattr(getattr(s, k), "pk", None) for k in ("ent_a",)})
+
+
+def _client(case: Case, user: Any):
+    if case.api:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+    client = Client()
+    client.cookies["cnan_language"] = "en"
+    if user is not None:
+        login(client, user)
+    return client
+
+
+def _send(client: Any, case: Case, url: str, data: dict[str, Any] | None):
+    method = case.method.lower()
+    if case.api:
+        return getattr(client, method)(url, data, format="json") if data is not None else getattr(client, method)(url)
+    if method == "get":
+        return client.get(url)
+    return client.post(url, data or {})
+
+
+def _listed(case: Case, response) -> str:
+    """The text of a list answer in which record names are looked for."""
+    if case.api:
+        payload = response.json()
+        rows = payload["results"] if isinstance(payload, dict) else payload
+        return "\n".join(str(row) for row in rows)
+    return response.content.decode()
+
+
+def _assert_status(case: Case, response, expected: Any) -> None:
+    if expected == LOGIN:
+        assert response.status_code == 302, response.status_code
+        assert response["Location"].startswith(reverse("accounts:login") + "?next="), response["Location"]
+    elif expected == ANON:
+        assert response.status_code == 403, response.status_code
+        assert response.data["detail"].code == "not_authenticated"
+    else:
+        assert response.status_code == expected, (response.status_code, _explain(response))
+
+
+def _explain(response) -> str:
+    """The errors a page or the API gave (for failure messages)."""
+    text = response.content.decode(errors="replace")
+    if not text.lstrip().startswith("<"):
+        return text[:1000]
+    found = re.findall(r'(?:invalid-feedback[^>]*?(?:data-field="(\w+)")?|alert alert-danger[^>]*)>(?:<div>)?([^<]+)', text)
+    found = [f"{field}: {message}" if field else message for field, message in found]
+    return " | ".join(found) or text[:300]
+
+
+@pytest.mark.parametrize(("case", "actor"), _params())
+def test_matrix(case: Case, actor: str, scene):
+    s = scene
+    expected = case.expect[ACTORS.index(actor)]
+    if actor == "anonymous":
+        user = None
+    elif actor == "other":
+        user = s.other
+    elif actor == "lacking":
+        user = s.person(case.lacker, clearance=3, name="lacking")
+    else:
+        user = s.person(case.holder, clearance=1 if actor == "holder" else 0, name=actor)
+    record = getattr(s, case.obj) if case.obj else None
+    target = getattr(s, case.secret) if actor == "uncleared" else record
+
+    # The table itself must be right: the holder holds the permission, the one lacking it does not.
+    if case.perm and actor == "holder":
+        assert has_perm(user, case.perm), f"{case.holder} should hold {case.perm}"
+    if case.perm and actor == "lacking" and case.lacker != OWNER:
+        assert not has_perm(user, case.perm, record if case.kwarg else None), f"{case.lacker} holds {case.perm}"
+
+    url = _url(case, s, target)
+    data = case.data(s, user, target) if case.data else None
+    client = _client(case, user)
+    before = database_state()
+    changes_before = ObjectChange.objects.count()
+
+    response = _send(client, case, url, data)
+
+    _assert_status(case, response, expected)
+    allowed = isinstance(expected, int) and expected < 400
+    if case.method != "GET":
+        if actor == "holder" and allowed:
+            assert ObjectChange.objects.count() - changes_before == case.writes
+            assert database_state() != before
+        elif not (case.route == "core:notification_read" and actor == "holder"):
+            assert database_state() == before, "a refused write changed something"
+            assert ObjectChange.objects.count() == changes_before
+    if case.marker and allowed and case.method == "GET":
+        _assert_listing(case, actor, s, client, url, response)
+
+
+def _assert_listing(case: Case, actor: str, s: SimpleNamespace, client: Any, url: str, response) -> None:
+    record = getattr(s, case.obj)
+    secret = getattr(s, case.secret) if case.secret else None
+    texts = [_listed(case, response)]
+    if case.export:
+        exported = client.get(url + ("&" if "?" in url else "?") + "export=csv")
+        assert exported.status_code == 200
+        assert exported["Content-Type"].startswith("text/csv")
+        texts.append(exported.content.decode("utf-8-sig"))
+    for text in texts:
+        shown = _shows(case, text, record)
+        if actor == "holder":
+            assert shown, f"{name_of(record)} missing for the holder"
+            if secret is not None:
+                assert _shows(case, text, secret), f"{name_of(secret)} missing for the cleared holder"
+        elif actor == "uncleared":
+            assert shown, f"{name_of(record)} missing for the uncleared holder"
+            assert not _shows(case, text, secret), f"{name_of(secret)} shown without clearance"
+        elif case.perm is not None or case.holder == OWNER:
+            assert not shown, f"{name_of(record)} shown to {actor}"
+
+
+def _has_id(text: str, obj: Any) -> bool:
+    return f"'id': {obj.pk}," in text
+
+
+def _shows(case: Case, text: str, obj: Any) -> bool:
+    return _has_id(text, obj) if case.api else name_of(obj) in text

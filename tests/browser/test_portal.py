@@ -1,0 +1,101 @@
+"""An officer of the Department of Security Industry works through the portal in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cnan.core.demo import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, username="canbo.h08"):
+    page.goto(page.base_url + "/accounts/login/")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("#login-button")
+    expect(page.locator("#user-menu")).to_be_visible()
+
+
+def test_officer_signs_in_switches_language_searches_and_manages_an_enterprise(page):
+    sign_in(page)
+    # Vietnamese by default: the navigation areas carry their Vietnamese names.
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.locator("#area-menu")).to_contain_text("Tổ chức")
+    expect(page.locator("#area-menu")).to_contain_text("Chỉ đạo điều hành")
+    expect(page.locator("#current-context")).to_contain_text("Cục Công nghiệp an ninh")
+
+    # English on request, and back.
+    page.click("#switch-en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#area-menu")).to_contain_text("Organisations")
+    page.click("#switch-vi")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+
+    # Search without diacritics finds the Vietnamese names.
+    page.fill("#global-search", "co khi an ninh thang long")
+    page.press("#global-search", "Enter")
+    expect(page.locator("#search-results")).to_contain_text("Công ty TNHH MTV Cơ khí An ninh Thăng Long")
+    page.fill("#global-search", "lai yen")
+    page.press("#global-search", "Enter")
+    expect(page.locator("#search-results")).to_contain_text("Khu công nghiệp an ninh Lại Yên")
+
+    # Create an enterprise: a wrong tax code is refused with a message and nothing is saved.
+    page.goto(page.base_url + "/organizations/enterprises/")
+    page.click("#add-button")
+    page.fill("#id_code", "DN-SAODO")
+    page.fill("#id_name", "Công ty TNHH MTV Thiết bị An ninh Sao Đỏ")
+    page.select_option("#id_legal_form", "state_llc")
+    page.fill("#id_tax_code", "0100109107")
+    page.fill("#id_charter_capital", "12.500.000.000")
+    page.fill("#id_state_ownership", "100")
+    page.select_option("#id_province", "hai-phong")
+    page.get_by_label("Công cụ hỗ trợ", exact=True).check()
+    page.click("#save-button")
+    expect(page.locator("#form-errors")).to_be_visible()
+    expect(page.locator("[data-field=tax_code]")).to_contain_text("0100109107")
+
+    page.fill("#id_tax_code", "0100109106")
+    page.click("#save-button")
+    expect(page.locator("h1")).to_contain_text("Công ty TNHH MTV Thiết bị An ninh Sao Đỏ")
+    expect(page.locator("#charter-capital")).to_contain_text("12.500.000.000")
+    expect(page.locator("#tax-code")).to_have_text("0100109106")
+
+    # Edit it, then read its history: one creation, one change of the name.
+    page.click("#edit-button")
+    page.fill("#id_name", "Công ty TNHH MTV Thiết bị An ninh Sao Đỏ Hải Phòng")
+    page.click("#save-button")
+    expect(page.locator("h1")).to_contain_text("Sao Đỏ Hải Phòng")
+    history = page.locator("#history")
+    expect(history.locator("li")).to_have_count(2)
+    expect(history).to_contain_text("name")
+    expect(history).to_contain_text("canbo.h08")
+
+    page.click("#history a")
+    records = page.locator(".change-record")
+    expect(records).to_have_count(2)
+    expect(records.first).to_contain_text("Công ty TNHH MTV Thiết bị An ninh Sao Đỏ Hải Phòng")
+
+    # The new enterprise appears in the list, filtered by province, and in the unit tree under H08.
+    page.goto(page.base_url + "/organizations/enterprises/?province=hai-phong")
+    expect(page.locator("#list-table")).to_contain_text("DN-SAODO")
+    page.goto(page.base_url + "/organizations/units/tree/")
+    page.locator("li[data-code=BCA] > .tree-toggle").click()
+    page.locator("li[data-code=H08] > .tree-toggle").click()
+    expect(page.locator("li[data-code=DN-SAODO]")).to_be_visible()
+
+
+def test_enterprise_officer_sees_only_its_own_enterprise(page):
+    sign_in(page, "dn.thanglong")
+    page.goto(page.base_url + "/organizations/enterprises/")
+    table = page.locator("#list-table")
+    expect(table).to_contain_text("DN-THANGLONG")
+    expect(table).not_to_contain_text("DN-SONGHAN")
+    expect(page.locator("#result-count")).to_contain_text(re.compile(r"\b1\b"))
+    page.fill("#global-search", "song han")
+    page.press("#global-search", "Enter")
+    expect(page.locator("#search-results")).not_to_contain_text("Sông Hàn")
