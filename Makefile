@@ -61,6 +61,7 @@ clean-demo:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy cnan/*/services.py cnan/*/selectors.py
 	DJANGO_SETTINGS_MODULE=cnan.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cnan.settings.test $(PY) manage.py check --fail-level WARNING
 
@@ -78,7 +79,7 @@ bench: install
 	$(PY) -m benchmarks all --scale smoke
 
 schema: install
-	DJANGO_SETTINGS_MODULE=cnan.settings.test $(PY) manage.py spectacular --file schema.yml --validate --fail-on-warn
+	DJANGO_SETTINGS_MODULE=cnan.settings.test $(PY) manage.py spectacular --lang en --file schema.yml --validate --fail-on-warn
 
 MAKEMESSAGES := cd cnan && ../$(PY) ../manage.py makemessages -l vi --no-location --no-obsolete -i "static/vendor/*" \
 	--settings=cnan.settings.test

@@ -31,8 +31,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name} …", file=sys.stderr)
         module = importlib.import_module(f"benchmarks.workloads.{name}")
         result = module.run(scale=args.scale, log=lambda line: print(line, file=sys.stderr))
-        line = {"workload": name, "scale": args.scale, "db": args.db, "cores": os.cpu_count(), **result,
-                "rss_mb": rss_mb()}
+        line = {
+            "workload": name,
+            "scale": args.scale,
+            "db": args.db,
+            "cores": os.cpu_count(),
+            **result,
+            "rss_mb": rss_mb(),
+        }
         line = {k: line[k] for k in ("workload", "scale", "db", "n", "seconds", "ratio", "rss_mb", "ok", "cores")}
         text = json.dumps(line, ensure_ascii=False)
         (OUT / f"{name}-{args.scale}-{args.db}.json").write_text(text + "\n", encoding="utf-8")

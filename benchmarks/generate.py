@@ -35,26 +35,46 @@ def generate(scale: str, log=print) -> dict[str, int]:
         return _counts()
     K = Organization.Kind
     with transaction.atomic():
-        root = services.organization_create(actor=None, parent=None, data={
-            "code": "BENCH-BCA", "name": "Bộ Công an (benchmark)", "kind": K.MINISTRY})
-        dept = services.organization_create(actor=None, parent=root, data={
-            "code": "BENCH-H08", "name": "Cục Công nghiệp an ninh (benchmark)", "kind": K.DEPARTMENT})
+        root = services.organization_create(
+            actor=None, parent=None, data={"code": "BENCH-BCA", "name": "Bộ Công an (benchmark)", "kind": K.MINISTRY}
+        )
+        dept = services.organization_create(
+            actor=None,
+            parent=root,
+            data={"code": "BENCH-H08", "name": "Cục Công nghiệp an ninh (benchmark)", "kind": K.DEPARTMENT},
+        )
         enterprises = []
         for i in range(sizes["organisations"] - 2):
-            org = services.organization_create(actor=None, parent=dept, data={
-                "code": f"BENCH-ORG-{i:05d}", "name": f"Đơn vị công nghiệp an ninh số {i}",
-                "kind": K.OPERATIONAL_UNIT, "province": rng.choice(["ha-noi", "da-nang", "ho-chi-minh"])})
+            org = services.organization_create(
+                actor=None,
+                parent=dept,
+                data={
+                    "code": f"BENCH-ORG-{i:05d}",
+                    "name": f"Đơn vị công nghiệp an ninh số {i}",
+                    "kind": K.OPERATIONAL_UNIT,
+                    "province": rng.choice(["ha-noi", "da-nang", "ho-chi-minh"]),
+                },
+            )
             enterprises.append(org)
-            services.facility_create(actor=None, data={
-                "organization": org, "code": f"BENCH-F-{i:05d}", "name": f"Cơ sở sản xuất {i}", "kind": "other",
-                "province": org.province})
+            services.facility_create(
+                actor=None,
+                data={
+                    "organization": org,
+                    "code": f"BENCH-F-{i:05d}",
+                    "name": f"Cơ sở sản xuất {i}",
+                    "kind": "other",
+                    "province": org.province,
+                },
+            )
         log(f"  {Organization.objects.count()} organisations, {Facility.objects.count()} facilities")
         role = Role.objects.get(code="enterprise_officer")
         for i in range(sizes["users"]):
-            user = account_services.user_create(actor=None, data={
-                "username": f"bench{i:06d}", "full_name": f"Người dùng {i}"}, password=None)
-            account_services.membership_create(actor=None, data={
-                "user": user, "organization": rng.choice(enterprises), "role": role})
+            user = account_services.user_create(
+                actor=None, data={"username": f"bench{i:06d}", "full_name": f"Người dùng {i}"}, password=None
+            )
+            account_services.membership_create(
+                actor=None, data={"user": user, "organization": rng.choice(enterprises), "role": role}
+            )
         log(f"  {User.objects.count()} users")
     missing = sizes["audit_rows"] - ObjectChange.objects.count()
     ct = ContentType.objects.get_for_model(Facility)
@@ -63,10 +83,21 @@ def generate(scale: str, log=print) -> dict[str, int]:
     now = timezone.now()
     for n in range(max(0, missing)):
         pk, org_id = facility_ids[n % len(facility_ids)]
-        batch.append(ObjectChange(
-            time=now, actor_name="bench", request_id=uuid.UUID(int=rng.getrandbits(128)), organization_id=org_id,
-            content_type=ct, object_id=str(pk), object_repr=f"Cơ sở sản xuất {pk}", action="update",
-            before={"capacity": str(n)}, after={"capacity": str(n + 1)}, changed_fields=["capacity"]))
+        batch.append(
+            ObjectChange(
+                time=now,
+                actor_name="bench",
+                request_id=uuid.UUID(int=rng.getrandbits(128)),
+                organization_id=org_id,
+                content_type=ct,
+                object_id=str(pk),
+                object_repr=f"Cơ sở sản xuất {pk}",
+                action="update",
+                before={"capacity": str(n)},
+                after={"capacity": str(n + 1)},
+                changed_fields=["capacity"],
+            )
+        )
         if len(batch) == 5000:
             ObjectChange.objects.bulk_create(batch)
             batch = []
@@ -81,8 +112,12 @@ def _counts() -> dict[str, int]:
     from cnan.core.models import ObjectChange
     from cnan.organizations.models import Facility, Organization
 
-    return {"organisations": Organization.objects.count(), "facilities": Facility.objects.count(),
-            "users": User.objects.count(), "audit_rows": ObjectChange.objects.count()}
+    return {
+        "organisations": Organization.objects.count(),
+        "facilities": Facility.objects.count(),
+        "users": User.objects.count(),
+        "audit_rows": ObjectChange.objects.count(),
+    }
 
 
 def main() -> None:

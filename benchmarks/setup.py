@@ -22,16 +22,18 @@ def configure(*, scale: str, db: str) -> str:
         _ensure_postgres_database(base, f"cnan_bench_{scale}")
     else:
         url = f"sqlite:///{OUT / f'bench-{scale}.sqlite3'}"
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "cnan.settings.base",
-        "CNAN_ENV_FILE": "/nonexistent/cnan-bench.env",
-        "CNAN_SECRET_KEY": secrets.token_urlsafe(50),
-        "CNAN_ALLOWED_HOSTS": "testserver",
-        "CNAN_HTTPS": "0",
-        "CNAN_DATABASE_URL": url,
-        "CNAN_LOCKOUT_ENABLED": "0",
-        "CNAN_LOG_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "cnan.settings.base",
+            "CNAN_ENV_FILE": "/nonexistent/cnan-bench.env",
+            "CNAN_SECRET_KEY": secrets.token_urlsafe(50),
+            "CNAN_ALLOWED_HOSTS": "testserver",
+            "CNAN_HTTPS": "0",
+            "CNAN_DATABASE_URL": url,
+            "CNAN_LOCKOUT_ENABLED": "0",
+            "CNAN_LOG_LEVEL": "WARNING",
+        }
+    )
     import django
 
     django.setup()

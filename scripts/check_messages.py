@@ -21,15 +21,20 @@ def main(committed_path: str, current_path: str) -> int:
     untranslated = [e.msgid for e in committed.untranslated_entries()]
     fuzzy = [e.msgid for e in committed.fuzzy_entries()]
     problems = 0
-    for title, items in (("not in the catalogue (run `make messages` and translate)", missing),
-                         ("untranslated", untranslated), ("fuzzy", fuzzy)):
+    for title, items in (
+        ("not in the catalogue (run `make messages` and translate)", missing),
+        ("untranslated", untranslated),
+        ("fuzzy", fuzzy),
+    ):
         if items:
             problems += len(items)
             print(f"{len(items)} message(s) {title}:")
             for msgid in items[:50]:
                 print(f"  - {msgid!r}")
-    print(f"catalogue: {len(committed.translated_entries())} translated of {len(committed)}; "
-          f"code has {len(current)} messages")
+    print(
+        f"catalogue: {len(committed.translated_entries())} translated of {len(committed)}; "
+        f"code has {len(current)} messages"
+    )
     mo_path = Path(committed_path).with_suffix(".mo")
     if not mo_path.exists():
         print(f"{mo_path.name} is missing: run `make messages` and commit it")

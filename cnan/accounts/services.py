@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -91,7 +92,7 @@ def membership_create(*, actor: Any, data: dict[str, Any]) -> Membership:
 
 
 @transaction.atomic
-def membership_end(*, actor: Any, membership: Membership, on=None) -> Membership:
+def membership_end(*, actor: Any, membership: Membership, on: dt.date | None = None) -> Membership:
     """End a membership (kept for history) rather than deleting it."""
     day = on or timezone.localdate()
     if day < membership.valid_from:
@@ -113,9 +114,13 @@ def role_sync_builtin(*, actor: Any = None) -> list[Role]:
     for spec in roles.BUILTIN.values():
         wanted = sorted(available[name] for name in roles.resolve(spec.grants, list(available)))
         role = Role.objects.filter(code=spec.code).first()
+        # Stored untranslated (as ``migrate`` stores them), whatever language is active: otherwise every
+        # sync in another language would rewrite and audit every role. Pages show the translated label.
+        with translation.override(None):
+            name, description = str(spec.label), str(spec.description)
         data = {
-            "name": str(spec.label),
-            "description": str(spec.description),
+            "name": name,
+            "description": description,
             "global_scope": spec.global_scope,
             "mfa_required": spec.mfa_required,
             "permissions": wanted,

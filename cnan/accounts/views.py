@@ -298,7 +298,9 @@ class MembershipCreateView(PortalView):
             try:
                 services.membership_create(actor=request.user, data={"user": subject, **form.cleaned_data})
             except ValidationError as exc:
-                for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+                # A ValidationError has either an error_dict or an error_list (reading the other raises).
+                errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+                for field, errors in errors_by_field.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(request, _("The role was granted."))

@@ -19,7 +19,7 @@ class DateInput(forms.DateInput):
 def style_form(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
     """Bootstrap classes on every widget and native date pickers. It does not validate the form (reading
     ``form.errors`` here would validate it before a subclass has narrowed its choices)."""
-    for name, field in form.fields.items():
+    for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
             field.widget = widget = DateInput(attrs=widget.attrs)

@@ -38,7 +38,7 @@ def model_update(
             if current != wanted:
                 changed.append(name)
             continue
-        attname = field.attname if field.is_relation else name
+        attname = getattr(field, "attname", name) if field.is_relation else name
         new = getattr(value, "pk", value) if field.is_relation else value
         if getattr(instance, attname) != new:
             setattr(instance, attname, new)

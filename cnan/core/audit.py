@@ -60,6 +60,14 @@ def _organization_id(instance: models.Model) -> int | None:
     return getattr(instance, "organization_id", None)
 
 
+def _classification(instance: models.Model) -> int:
+    """The level a change record inherits: the object's own, or what the model says (``audit_classification``)."""
+    level = getattr(instance, "audit_classification", None)
+    if level is None:
+        level = getattr(instance, "classification", 0)
+    return int(level or 0)
+
+
 def _actor_name(actor: Any) -> str:
     if actor is None:
         return "system"
@@ -97,7 +105,7 @@ def record(
         object_id=str(pk),
         object_repr=str(instance)[:255],
         action=action,
-        classification=getattr(instance, "classification", 0) or 0,
+        classification=_classification(instance),
         before=before,
         after=after,
         changed_fields=changed,

@@ -10,6 +10,9 @@ from . import navigation, selectors
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     """Shell context: menu, the user's organisations and roles, unread notifications, deployment profile."""
+    cached = getattr(request, "_cnan_portal_context", None)
+    if cached is not None:  # a page may render templates with context processors more than once
+        return cached
     user = getattr(request, "user", None)
     context: dict[str, Any] = {"cnan_profile": settings.CNAN_PROFILE}
     if user is None or not user.is_authenticated:
@@ -21,4 +24,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
             "unread_notifications": selectors.notification_unread_count(user=user),
         }
     )
+    request._cnan_portal_context = context  # type: ignore[attr-defined]
     return context

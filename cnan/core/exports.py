@@ -72,7 +72,9 @@ def table_rows(table_class: type, queryset: models.QuerySet) -> tuple[list[str],
             field = bc.accessor.get_field(model)
         except Exception:  # noqa: BLE001 - non-field accessor
             field = None
-        if field is not None and not field.is_relation and not field.choices:
+        # A choice field exports its label; anything else whose value is a number or a date (a field,
+        # or an annotation such as a count) keeps its type.
+        if field is None or not field.choices:
             typed_names.add(bc.name)
 
     def rows() -> Iterator[list[Any]]:
@@ -86,7 +88,9 @@ def table_rows(table_class: type, queryset: models.QuerySet) -> tuple[list[str],
             yield from _render(batch)
 
     def _render(batch: list[Any]) -> Iterator[list[Any]]:
-        table = table_class(batch)
+        # ``order_by=()``: the rows keep the queryset's order (the page's sort); a table built with its
+        # default order would re-sort every chunk on its own.
+        table = table_class(batch, order_by=())
         names = [bc.name for bc in columns]
         for row in table.rows:
             values = []
@@ -194,8 +198,7 @@ def render_bytes(
 
 
 def ordered(table_class: type, queryset: models.QuerySet, sort: str | None) -> models.QuerySet:
-    """The queryset in the order the list page shows for ``?sort=`` (unknown columns are ignored)."""
-    if not sort:
-        return queryset
-    table = table_class(queryset, order_by=sort)
+    """The queryset in the order the list page shows: ``?sort=`` (unknown columns are ignored), else the
+    table's default order."""
+    table = table_class(queryset, order_by=sort or None)
     return table.data.data

@@ -27,10 +27,17 @@ def _audited_types(request=None):
     ).order_by("app_label", "model")
 
 
+def _actors(request=None):
+    """The users the log can be filtered by. On a page, only those whose changes the viewer may see: the
+    list must not reveal anyone else (the audit log is open to roles that may not list users)."""
+    users = get_user_model().objects.all()
+    if request is None:  # validating a filter in a selector: the rows are restricted there
+        return users
+    return users.filter(pk__in=ObjectChange.objects.visible_to(request.user, "view").values("actor_id"))
+
+
 class ObjectChangeFilterSet(django_filters.FilterSet):
-    actor_id = django_filters.ModelChoiceFilter(
-        field_name="actor", queryset=get_user_model().objects.all(), label=_("User")
-    )
+    actor_id = django_filters.ModelChoiceFilter(field_name="actor", queryset=_actors, label=_("User"))
     content_type_id = django_filters.ModelChoiceFilter(
         field_name="content_type", queryset=_audited_types, label=_("Object type")
     )

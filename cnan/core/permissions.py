@@ -149,8 +149,8 @@ def object_scope_paths(obj: models.Model) -> list[str]:
         for value in values:
             if value is None:
                 continue
-            attr = getattr(value, part, None)
-            if hasattr(attr, "all") and callable(attr.all):
+            attr: Any = getattr(value, part, None)
+            if attr is not None and callable(getattr(attr, "all", None)):
                 next_values.extend(attr.all())
             else:
                 next_values.append(attr)

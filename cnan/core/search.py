@@ -72,7 +72,7 @@ def search(*, user: Any, query: str, limit: int = 10, only: str | None = None) -
     for target in targets():
         if only and target.key != only:
             continue
-        qs = text_filter(target.model.objects.visible_to(user, "view"), query)
+        qs = text_filter(target.model._default_manager.visible_to(user, "view"), query)  # type: ignore[attr-defined]
         if target.prepare:
             qs = target.prepare(qs)
         found = list(qs[: limit + 1])

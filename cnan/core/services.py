@@ -38,14 +38,12 @@ def _refresh_search_text(instance: models.Model) -> None:
 def _stamp_classification(instance: models.Model, actor: Any, *, changed: bool) -> None:
     if not hasattr(instance, "classification"):
         return
-    check_allowed(instance.classification)
+    level = instance.classification  # type: ignore[attr-defined]
+    check_allowed(level)
     if changed:
-        if instance.classification:
-            instance.classified_by = actor if getattr(actor, "pk", None) else None
-            instance.classified_on = timezone.localdate()
-        else:
-            instance.classified_by = None
-            instance.classified_on = None
+        stamp = level > 0
+        instance.classified_by = actor if stamp and getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+        instance.classified_on = timezone.localdate() if stamp else None  # type: ignore[attr-defined]
 
 
 @transaction.atomic

@@ -29,7 +29,9 @@ def export_list(job_id: str) -> None:
         try:
             spec = exports.get_list(params["list"])
             filters = QueryDict(params.get("query", ""))
-            queryset = spec.selector(user=job.owner, filters=filters)
+            queryset = exports.ordered(
+                spec.table_class, spec.selector(user=job.owner, filters=filters), filters.get("sort")
+            )
             headers, rows, total = exports.table_rows(spec.table_class, queryset)
             step = max(1, total // 50)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from cnan.core.classification import Classification
 from cnan.core.search import text_filter
@@ -27,8 +27,12 @@ from .provinces import Province
 _BOOL = [("true", _("Yes")), ("false", _("No"))]
 
 
-def _all_orgs(request=None):
-    return Organization.objects.all()
+def _visible_parks(request=None):
+    """Choices of the park filter: the parks the user may see (any park when a selector filters, without a
+    request: the rows are restricted by the selector, and the filter only needs to validate the id)."""
+    if request is None:
+        return IndustrialPark.objects.all()
+    return IndustrialPark.objects.visible_to(request.user, "view")
 
 
 class SearchFilterMixin(django_filters.FilterSet):
@@ -118,9 +122,7 @@ class FacilityFilterSet(SearchFilterMixin):
     kind = django_filters.ChoiceFilter(choices=Facility.Kind.choices, label=_("Kind"))
     organization_id = django_filters.NumberFilter(field_name="organization_id", label=_("Owner id"))
     province = django_filters.ChoiceFilter(choices=Province.choices, label=_("Province"))
-    park_id = django_filters.ModelChoiceFilter(
-        field_name="park", queryset=IndustrialPark.objects.all(), label=_("Industrial park")
-    )
+    park_id = django_filters.ModelChoiceFilter(field_name="park", queryset=_visible_parks, label=_("Industrial park"))
     product_group_id = django_filters.ModelChoiceFilter(
         field_name="product_groups", queryset=ProductGroup.objects.all(), label=_("Product group"), distinct=True
     )

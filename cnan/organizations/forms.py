@@ -46,7 +46,7 @@ class OrganizationForm(PortalModelForm):
             "country",
             "phone",
             "email",
-                        "valid_from",
+            "valid_from",
             "valid_to",
             "description",
             *CLASSIFICATION,
@@ -55,9 +55,26 @@ class OrganizationForm(PortalModelForm):
     # Declared (not from the model) so that an address typed without a scheme is read as https.
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
 
-    field_order = ["code", "name", "short_name", "name_en", "kind", "parent", "legal_form", "tax_code",
-                   "charter_capital", "state_ownership", "parent_corporation", "product_groups", "province",
-                   "address", "country", "phone", "email", "website"]
+    field_order = [
+        "code",
+        "name",
+        "short_name",
+        "name_en",
+        "kind",
+        "parent",
+        "legal_form",
+        "tax_code",
+        "charter_capital",
+        "state_ownership",
+        "parent_corporation",
+        "product_groups",
+        "province",
+        "address",
+        "country",
+        "phone",
+        "email",
+        "website",
+    ]
     perm = "organizations.add_organization"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -95,7 +112,7 @@ class EnterpriseForm(OrganizationForm):
             "country",
             "phone",
             "email",
-                        "valid_from",
+            "valid_from",
             "valid_to",
             "description",
             *CLASSIFICATION,
@@ -151,7 +168,11 @@ class FacilityForm(PortalModelForm):
         super().__init__(*args, **kwargs)
         owners = selectors.organization_choices(user=self.user, perm="organizations.add_facility")
         self.fields["organization"].queryset = _with_current(owners, self.instance.organization_id)
-        self.fields["park"].queryset = IndustrialPark.objects.visible_to(self.user, "view")
+        # The parks the editor may see, and the facility's current park (which may be another unit's).
+        parks = IndustrialPark.objects.visible_to(self.user, "view")
+        if self.instance.park_id:
+            parks = (parks | IndustrialPark.objects.filter(pk=self.instance.park_id)).distinct()
+        self.fields["park"].queryset = parks
 
 
 class IndustrialParkForm(PortalModelForm):

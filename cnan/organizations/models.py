@@ -220,7 +220,7 @@ class Organization(ClassifiedModel, TimestampedModel, MP_Node):
 
     @property
     def is_domestic(self) -> bool:
-        return self.country.code == "VN"
+        return str(self.country) == "VN"
 
     @property
     def is_active(self) -> bool:
@@ -268,7 +268,7 @@ class Enterprise(Organization):
     The manager is not filtered (treebeard resolves tree methods through it); read enterprises with
     ``Enterprise.objects.enterprises()``, as the selectors do."""
 
-    objects = OrganizationManager()
+    objects = OrganizationManager()  # type: ignore[misc]
 
     class Meta:
         proxy = True
@@ -359,6 +359,11 @@ class ParkPhase(TimestampedModel):
     @property
     def audit_organization_id(self) -> int | None:
         return self.park.organization_id
+
+    @property
+    def audit_classification(self) -> int:
+        """A phase is as secret as its park: its change records carry the park's classification."""
+        return self.park.classification
 
     def clean(self) -> None:
         super().clean()

@@ -27,6 +27,7 @@ from .models import (
     ProductGroup,
     RestructuringEvent,
 )
+from .provinces import Province
 
 Filters = Mapping[str, Any] | None
 
@@ -189,7 +190,7 @@ def registry_summary(*, user: Any) -> dict[str, Any] | None:
     if not by_kind:
         return None
     labels = dict(Organization.Kind.choices)
-    provinces = dict(Organization._meta.get_field("province").choices)
+    provinces = dict(Province.choices)
     by_province = (
         orgs.filter(kind=Organization.Kind.ENTERPRISE)
         .exclude(province="")

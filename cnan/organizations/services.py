@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -110,7 +111,7 @@ def _split_m2m(data: dict[str, Any], names: tuple[str, ...]) -> tuple[dict[str, 
 # --- organisations ---------------------------------------------------------------------------------
 
 
-def _place(parent: Organization | None):
+def _place(parent: Organization | None) -> Callable[[Organization], None]:
     def save(node: Organization) -> None:
         if parent is None:
             Organization.objects.add_root(instance=node)

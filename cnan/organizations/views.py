@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from cnan.core.permissions import can, has_perm
+from cnan.core.permissions import can, has_perm, may_list
 from cnan.core.views.generic import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -128,6 +128,8 @@ class OrganizationTreeView(PortalView):
     """The hierarchy, expanded level by level with htmx (``?parent=<id>`` returns one level)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        if not may_list(request.user, Organization):
+            raise PermissionDenied
         parent_id = request.GET.get("parent")
         if parent_id:
             try:

@@ -19,8 +19,15 @@ def browser():
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                  "--disable-background-networking", "--disable-component-update"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
         )
         yield browser
         browser.close()
@@ -38,7 +45,7 @@ def demo_world(request, live_server, transactional_db):
     from cnan.core import demo
     from cnan.core.context import action_context
 
-    request.addfinalizer(purge_audit_tables)
+    request.addfinalizer(purge_audit_tables)  # noqa: PT021 - must run even if building the world fails
     _reload_reference_data()
     world = demo.DemoWorld(log=lambda line: None)
     with action_context(source="command"):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from django.db import IntegrityError, connection, transaction
+
+import pytest
 
 from cnan.common.testing import changes_for
 from cnan.core.models import ObjectChange
@@ -12,8 +13,16 @@ from cnan.organizations import services
 
 def test_create_update_delete_write_exactly_one_record_each(world, officer):
     before = ObjectChange.objects.count()
-    facility = services.facility_create(actor=officer, data={
-        "organization": world.ent_b, "code": "F-NEW", "name": "Xưởng mới", "kind": "other", "province": "da-nang"})
+    facility = services.facility_create(
+        actor=officer,
+        data={
+            "organization": world.ent_b,
+            "code": "F-NEW",
+            "name": "Xưởng mới",
+            "kind": "other",
+            "province": "da-nang",
+        },
+    )
     assert ObjectChange.objects.count() == before + 1
     services.facility_update(actor=officer, instance=facility, data={"name": "Xưởng mới (đổi tên)"})
     assert ObjectChange.objects.count() == before + 2
@@ -21,7 +30,9 @@ def test_create_update_delete_write_exactly_one_record_each(world, officer):
     services.facility_delete(actor=officer, instance=facility)
     assert ObjectChange.objects.count() == before + 3
 
-    create, update, delete = ObjectChange.objects.filter(object_id=str(pk), content_type__model="facility").order_by("id")
+    create, update, delete = ObjectChange.objects.filter(object_id=str(pk), content_type__model="facility").order_by(
+        "id"
+    )
     assert (create.action, update.action, delete.action) == ("create", "update", "delete")
     assert create.before is None and create.after["name"] == "Xưởng mới"
     assert update.changed_fields == ["name"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 from cnan.accounts.models import Membership, User
 from cnan.core.models import ObjectChange
@@ -37,8 +38,15 @@ def test_demo_world_is_built_through_audited_services_and_accounts_are_printed()
     assert RestructuringEvent.objects.count() == 3
     # one person per built-in role
     assert set(Membership.objects.values_list("role__code", flat=True)) == {
-        "system_admin", "ministry_leader", "department_officer", "enterprise_officer", "research_officer",
-        "lab_officer", "unit_officer", "auditor"}
+        "system_admin",
+        "ministry_leader",
+        "department_officer",
+        "enterprise_officer",
+        "research_officer",
+        "lab_officer",
+        "unit_officer",
+        "auditor",
+    }
     assert User.objects.get(username="canbo.h08").check_password("cnan-demo-2026")
     # every object written is in the audit trail
     written = ObjectChange.objects.count() - before
@@ -68,15 +76,25 @@ def test_demo_world_is_deterministic():
         pass
 
     snapshots = []
-    for _ in range(2):
-        with pytest.raises(Rollback), transaction.atomic():
+
+    def build_and_roll_back() -> None:
+        with transaction.atomic():
             run("demo")
-            snapshots.append((
-                list(Organization.objects.order_by("code").values_list("code", "path", "tax_code", "parent__code")),
-                list(Facility.objects.order_by("code").values_list("code", "decision_number", "decision_date",
-                                                                    "organization__code", "park__code")),
-                list(User.objects.order_by("username").values_list("username", "clearance")),
-            ))
+            snapshots.append(
+                (
+                    list(Organization.objects.order_by("code").values_list("code", "path", "tax_code", "parent__code")),
+                    list(
+                        Facility.objects.order_by("code").values_list(
+                            "code", "decision_number", "decision_date", "organization__code", "park__code"
+                        )
+                    ),
+                    list(User.objects.order_by("username").values_list("username", "clearance")),
+                )
+            )
             raise Rollback
+
+    for _ in range(2):
+        with pytest.raises(Rollback):
+            build_and_roll_back()
     assert snapshots[0] == snapshots[1]
     assert len(snapshots[0][0]) == 38

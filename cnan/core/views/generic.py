@@ -92,7 +92,9 @@ class ObjectListView(PortalView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not may_list(request.user, self.model):
             raise PermissionDenied
-        filterset = self.filterset_class(request.GET or None, queryset=self.model._default_manager.none())
+        filterset = self.filterset_class(
+            request.GET or None, queryset=self.model._default_manager.none(), request=request
+        )
         status = 200
         try:
             queryset = self.get_selector()(user=request.user, filters=request.GET)

@@ -30,8 +30,15 @@ class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         user = self.context["user"]
         if self.perm:
-            return selectors.organization_choices(user=user, perm=self.perm)
-        return Organization.objects.visible_to(user, "view")
+            choices = selectors.organization_choices(user=user, perm=self.perm)
+        else:
+            choices = Organization.objects.visible_to(user, "view")
+        # On an update, the record's current value stays acceptable (a PUT of what the API shows).
+        instance = getattr(self.parent, "instance", None)
+        current = getattr(instance, f"{self.source}_id", None) if instance is not None and self.source else None
+        if current:
+            choices = (choices | Organization.objects.filter(pk=current)).distinct()
+        return choices
 
 
 class ProductGroupSerializer(serializers.ModelSerializer):
@@ -219,7 +226,11 @@ class FacilityWriteSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["park"].queryset = IndustrialPark.objects.visible_to(self.context["user"], "view")
+        parks = IndustrialPark.objects.visible_to(self.context["user"], "view")
+        current = getattr(self.instance, "park_id", None)
+        if current:  # the facility's current park stays acceptable, even if it is another unit's
+            parks = (parks | IndustrialPark.objects.filter(pk=current)).distinct()
+        fields["park"].queryset = parks
         return fields
 
 

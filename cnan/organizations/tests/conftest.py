@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 
-import pytest
 from django.utils import translation
+
+import pytest
 
 from cnan.common.testing import database_state
 from cnan.core.models import ObjectChange

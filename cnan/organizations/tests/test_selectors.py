@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core.exceptions import ValidationError
+
+import pytest
 
 from cnan.organizations import selectors, services
 from cnan.organizations.models import Enterprise, Facility, IndustrialPark, Organization
@@ -82,10 +83,12 @@ def test_complex_memberships_and_restructuring_follow_the_organisation_scope(wor
     )
     equitise = {"kind": "equitise", "decision_number": "1/QĐ", "decision_date": dt.date(2025, 1, 1)}
     mine = services.restructuring_create(
-        actor=None, data={**equitise, "organization": world.ent_a, "title": "CPH A", "effective_on": dt.date(2025, 2, 1)}
+        actor=None,
+        data={**equitise, "organization": world.ent_a, "title": "CPH A", "effective_on": dt.date(2025, 2, 1)},
     )
     services.restructuring_create(
-        actor=None, data={**equitise, "organization": world.ent_b, "title": "CPH B", "effective_on": dt.date(2025, 2, 1)}
+        actor=None,
+        data={**equitise, "organization": world.ent_b, "title": "CPH B", "effective_on": dt.date(2025, 2, 1)},
     )
 
     assert [m.organization.code for m in selectors.complexmembership_list(user=ent_a_officer)] == ["ENT-A"]
@@ -268,9 +271,7 @@ def test_within_an_unknown_organisation_is_empty(world, officer):
 
 
 def test_within_does_not_widen_the_scope(world, ent_a_officer):
-    assert codes(selectors.organization_list(user=ent_a_officer, filters={"within_id": str(world.bca.pk)})) == [
-        "ENT-A"
-    ]
+    assert codes(selectors.organization_list(user=ent_a_officer, filters={"within_id": str(world.bca.pk)})) == ["ENT-A"]
 
 
 def test_active_filter_uses_the_establishment_and_dissolution_dates(world, officer):
@@ -479,4 +480,3 @@ def test_invalid_filter_message_names_the_problem(world, officer):
 
 def test_unknown_filter_names_are_ignored(world, officer):
     assert codes(selectors.enterprise_list(user=officer, filters={"colour": "red"})) == ["ENT-A", "ENT-B"]
-

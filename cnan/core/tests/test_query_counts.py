@@ -1,0 +1,212 @@
+"""Exact query counts of every list page and API list, equal with 1 row and with 20 rows (CONVENTIONS.md §3).
+
+Each list is filled with ``n`` rows that all differ in what the page or serializer reads beside the row
+(parent, owner, park, product groups, phases, memberships, actor, organisation …), so that a relation read
+row by row (N+1) shows as a count that grows with ``n``. The viewer sees exactly those ``n`` rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.test import Client
+from django.urls import reverse
+
+import pytest
+from rest_framework.test import APIClient
+from stdnum.vn import mst
+
+from cnan.common.testing import login
+from cnan.core import audit
+from cnan.core import services as core_services
+from cnan.core.context import action_context
+from cnan.core.models import ObjectChange
+from cnan.organizations import services
+from cnan.organizations.models import ProductGroup
+
+SIZES = (1, 20)
+
+
+def _tax_code(i: int) -> str:
+    """The ``i``-th valid tax code of a test series (a base whose check digit is 10 has no valid code)."""
+    base = 4_000_000 + i * 10
+    while len(digit := mst.calc_check_digit(f"0{base:08d}")) != 1:
+        base += 1
+    return f"0{base:08d}{digit}"
+
+
+def build(n: int, make_user) -> SimpleNamespace:
+    """A chain of ``n`` enterprises E1 ⊃ E2 ⊃ … (each the parent and parent corporation of the next), each
+    with two product groups, a current complex membership, a park with a phase, a facility in that park, a
+    restructuring event, a member of staff and a change record (all of one request)."""
+    groups = list(ProductGroup.objects.order_by("pk"))
+    root = services.organization_create(
+        actor=None, parent=None, data={"code": "QC", "name": "Bộ thử", "kind": "ministry"}
+    )
+    parent, corporation = root, None
+    enterprises, staff = [], []
+    request_id = uuid.uuid4()
+    for i in range(1, n + 1):
+        ent = services.enterprise_create(
+            actor=None,
+            parent=parent,
+            data={
+                "code": f"QE-{i}",
+                "name": f"Doanh nghiệp thử {i}",
+                "legal_form": "jsc",
+                "tax_code": _tax_code(i),
+                "province": "ha-noi",
+                "charter_capital": Decimal(1000 * i),
+                "parent_corporation": corporation,
+                "product_groups": groups[i % 6 : i % 6 + 2],
+            },
+        )
+        park = services.park_create(
+            actor=None, data={"organization": ent, "code": f"QP-{i}", "name": f"Khu thử {i}", "province": "ha-noi"}
+        )
+        services.park_phase_create(actor=None, park=park, data={"name": "Giai đoạn I"})
+        services.facility_create(
+            actor=None,
+            data={
+                "organization": ent,
+                "code": f"QF-{i}",
+                "name": f"Cơ sở thử {i}",
+                "kind": "other",
+                "province": "ha-noi",
+                "park": park,
+                "product_groups": groups[i % 5 : i % 5 + 2],
+            },
+        )
+        services.complex_membership_create(
+            actor=None, data={"organization": ent, "role": "member", "admitted_on": dt.date(2020, 1, i % 28 + 1)}
+        )
+        services.restructuring_create(
+            actor=None,
+            data={
+                "kind": "equitise",
+                "organization": ent,
+                "title": f"Cổ phần hoá {i}",
+                "decision_number": f"{i}/QĐ",
+                "decision_date": dt.date(2021, 1, 1),
+                "effective_on": dt.date(2021, 2, 1),
+                "product_group": groups[i % 7],
+                "sources": [ent],
+                "results": [ent],
+            },
+        )
+        person = make_user("lab_officer", ent, username=f"staff-{i}")
+        staff.append(person)
+        with action_context(request_id=request_id, source="web"):
+            audit.record(
+                action=ObjectChange.Action.UPDATE,
+                instance=ent,
+                actor=person,
+                before={"name": "cũ"},
+                after={"name": ent.name},
+            )
+        enterprises.append(ent)
+        parent = corporation = ent
+    extra_groups = [ProductGroup.objects.create(code=f"qg-{i}", name=f"Nhóm thử {i}") for i in range(n)]
+    return SimpleNamespace(root=root, enterprises=enterprises, staff=staff, request_id=request_id, groups=extra_groups)
+
+
+@pytest.fixture
+def viewers(db, make_user):
+    """An enterprise officer of E1 (sees the chain) and an auditor (sees users and the audit log)."""
+
+    def make(data):
+        return SimpleNamespace(
+            officer=make_user("enterprise_officer", data.enterprises[0], username="viewer"),
+            auditor=make_user("auditor", data.root, username="auditor"),
+        )
+
+    return make
+
+
+def rows_shown(route: str, response) -> int:
+    html = response.content.decode()
+    if route == "core:job_list":
+        return html.count('<tr><td><a href="/jobs/')
+    if route == "core:notification_list":
+        return html.count("Thông báo thử số")
+    if ":" in route:  # a list page: the count it shows above its table
+        return int(re.search(r'id="result-count">\s*(\d+)', html).group(1))
+    payload = response.json()
+    return len(payload["results"] if isinstance(payload, dict) else payload)
+
+
+# route: (who looks, query string, exact number of queries). Every count holds for 1 row and for 20.
+# Pages: session, user, grants (2), unread notifications (twice: the page and django-tables2's table
+# template each run the context processors), the session save (savepoint, update, release), then the
+# page's own: count, page of rows, one query per prefetch, one per filter select with a queryset.
+PAGES = {
+    "organizations:organization_list": ("officer", "", 10),
+    "organizations:enterprise_list": ("officer", "", 13),
+    "organizations:facility_list": ("officer", "", 13),
+    "organizations:industrialpark_list": ("officer", "", 10),
+    "organizations:complexmembership_list": ("officer", "", 10),
+    "organizations:restructuringevent_list": ("officer", "", 12),
+    "core:objectchange_list": ("auditor", "?request_id={request_id}", 12),
+    "accounts:user_list": ("auditor", "?q=staff", 12),
+    # one's own jobs and notifications: the paginator's count and the page
+    "core:job_list": ("officer", "", 10),
+    "core:notification_list": ("officer", "", 10),
+}
+
+# API (token or forced authentication: no session): grants (2), the page of rows, one query per prefetch.
+APIS = {
+    "organization-list": ("officer", "", 3),
+    "enterprise-list": ("officer", "", 5),
+    "facility-list": ("officer", "", 4),
+    "industrialpark-list": ("officer", "", 4),
+    "complexmembership-list": ("officer", "", 3),
+    "restructuringevent-list": ("officer", "", 5),
+    "productgroup-list": ("officer", "", 1),
+    "objectchange-list": ("auditor", "?request_id={request_id}", 3),
+    "user-list": ("auditor", "?q=staff", 4),
+}
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("route", list(PAGES))
+def test_list_page_runs_the_same_exact_number_of_queries_for_1_and_20_rows(
+    route, n, make_user, viewers, django_assert_num_queries
+):
+    data = build(n, make_user)
+    who, query, expected = PAGES[route]
+    viewer = getattr(viewers(data), who)
+    for i in range(n):
+        core_services.job_create(owner=viewer, kind="export", title=f"Xuất thử số {i}", params={})
+        core_services.notification_send(recipient=viewer, title=f"Thông báo thử số {i}", url="/jobs/")
+    client = login(Client(), viewer)
+    url = reverse(route) + query.format(request_id=data.request_id)
+    client.get(url)  # a warm-up request: the measured one is a steady-state page view
+
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert rows_shown(route, response) == n
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("route", list(APIS))
+def test_api_list_runs_the_same_exact_number_of_queries_for_1_and_20_rows(
+    route, n, make_user, viewers, django_assert_num_queries
+):
+    data = build(n, make_user)
+    who, query, expected = APIS[route]
+    client = APIClient()
+    client.force_authenticate(getattr(viewers(data), who))
+    url = reverse(route) + query.format(request_id=data.request_id)
+
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    shown = rows_shown(route, response)
+    assert shown == (ProductGroup.objects.count() if route == "productgroup-list" else n)
