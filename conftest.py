@@ -167,7 +167,7 @@ def ent_a_officer(world, make_user):
 @pytest.fixture
 def signed_in(client):
     """``signed_in(user)`` → the test client, signed in as ``user`` (second factor passed if needed)."""
-    from cnan.common.testing import login
+    from cnan.core.testing import login
 
     def sign_in(user):
         client.logout()

@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from cnan.core import audit
 from cnan.core.models import ObjectChange
 from cnan.core.permissions import grants_for, require
-from cnan.core.services import object_create, object_update
+from cnan.core.services import notification_send, object_create, object_update
 
 from . import roles
 from .models import Membership, Role, User
@@ -88,6 +89,17 @@ def membership_create(*, actor: Any, data: dict[str, Any]) -> Membership:
     _check_role_grant(actor, membership.role)
     result = object_create(actor=actor, instance=membership)
     membership.user.forget_grants()
+    if actor is not None and actor.pk != membership.user_id:
+        # The person learns of a new role (and of what it lets them do) in the portal.
+        with translation.override(membership.user.language):
+            notification_send(
+                recipient=membership.user,
+                title=_("You were granted the role %(role)s in %(organization)s")
+                % {"role": membership.role, "organization": membership.organization.name},
+                body=_("Granted by %(actor)s from %(date)s.")
+                % {"actor": actor, "date": membership.valid_from.strftime("%d/%m/%Y")},
+                url=reverse("accounts:profile"),
+            )
     return result
 
 

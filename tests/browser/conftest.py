@@ -41,9 +41,9 @@ def demo_world(request, live_server, transactional_db):
     post-migrate step, the reference data loaded by data migrations is reloaded here. The flush deletes
     row by row on SQLite, which the audit guard refuses, so the audit tables are emptied first (also
     when the test fails)."""
-    from cnan.common.testing import purge_audit_tables
     from cnan.core import demo
     from cnan.core.context import action_context
+    from cnan.core.testing import purge_audit_tables
 
     request.addfinalizer(purge_audit_tables)  # noqa: PT021 - must run even if building the world fails
     _reload_reference_data()

@@ -22,8 +22,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cnan.accounts import services
 from cnan.accounts.forms import LoginForm
-from cnan.common.testing import changes_for, login
 from cnan.core.models import ObjectChange
+from cnan.core.testing import changes_for, login
 
 PASSWORD = "Gió-Đông-2026-thử"
 WRONG = "không-phải-mật-khẩu"

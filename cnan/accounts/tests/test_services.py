@@ -16,9 +16,9 @@ from rest_framework.test import APIClient
 
 from cnan.accounts import roles, services
 from cnan.accounts.models import Membership, Role, User
-from cnan.common.testing import changes_for, database_state
 from cnan.core.models import ObjectChange
 from cnan.core.permissions import has_perm
+from cnan.core.testing import changes_for, database_state
 
 PASSWORD = "Gió-Đông-2026-thử"
 
@@ -510,3 +510,19 @@ def test_role_sync_applies_grants_added_by_a_later_app(db, monkeypatch):
     roles.extend("lab_officer", ["organizations.change_facility"])
     services.role_sync_builtin(actor=None)
     assert Role.objects.get(code="lab_officer").permissions.filter(codename="change_facility").exists()
+
+
+def test_granting_a_role_notifies_the_person_in_their_language(world, make_user):
+    from cnan.accounts import services as account_services
+    from cnan.core.models import Notification
+
+    admin = make_user("system_admin", world.bca)
+    person = make_user()
+    person.language = "vi"
+    person.save(update_fields=["language"])
+    role = Role.objects.get(code="enterprise_officer")
+    account_services.membership_create(actor=admin, data={"user": person, "organization": world.ent_a, "role": role})
+    notification = Notification.objects.get(recipient=person)
+    assert notification.title == "Bạn được giao vai trò Cán bộ doanh nghiệp tại Công ty Cơ khí An ninh Thăng Long"
+    assert notification.url == "/accounts/profile/"
+    assert not Notification.objects.filter(recipient=admin).exists()

@@ -21,8 +21,8 @@ from rest_framework.test import APIClient
 
 from cnan.accounts import services
 from cnan.accounts.models import Membership, Role, User
-from cnan.common.testing import changes_for, database_state, login
 from cnan.core.models import ObjectChange
+from cnan.core.testing import changes_for, database_state, login
 
 PASSWORD = "Gió-Đông-2026-thử"
 USERS = reverse("accounts:user_list")

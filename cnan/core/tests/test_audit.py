@@ -6,8 +6,8 @@ from django.db import IntegrityError, connection, transaction
 
 import pytest
 
-from cnan.common.testing import changes_for
 from cnan.core.models import ObjectChange
+from cnan.core.testing import changes_for
 from cnan.organizations import services
 
 

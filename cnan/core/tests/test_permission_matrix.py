@@ -38,10 +38,10 @@ from rest_framework.test import APIClient
 
 from cnan.accounts import services as account_services
 from cnan.accounts.models import Role
-from cnan.common.testing import changes_for, database_state, login
 from cnan.core import services as core_services
 from cnan.core.models import Notification, ObjectChange
 from cnan.core.permissions import has_perm
+from cnan.core.testing import changes_for, database_state, login
 from cnan.organizations import forms as org_forms
 from cnan.organizations import services as org_services
 from cnan.organizations.api import serializers as org_serializers

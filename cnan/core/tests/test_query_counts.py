@@ -20,11 +20,11 @@ import pytest
 from rest_framework.test import APIClient
 from stdnum.vn import mst
 
-from cnan.common.testing import login
 from cnan.core import audit
 from cnan.core import services as core_services
 from cnan.core.context import action_context
 from cnan.core.models import ObjectChange
+from cnan.core.testing import login
 from cnan.organizations import services
 from cnan.organizations.models import ProductGroup
 

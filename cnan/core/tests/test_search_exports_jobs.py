@@ -12,11 +12,11 @@ from django.urls import reverse
 import pytest
 from openpyxl import load_workbook
 
-from cnan.common.testing import login
 from cnan.common.text import fold, fold_join
 from cnan.core import search, services
 from cnan.core.models import Job, Notification
 from cnan.core.tasks import export_list
+from cnan.core.testing import login
 from cnan.organizations import services as org_services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 import pytest
 
-from cnan.common.testing import changes_for, database_state, login
 from cnan.core import audit, services
 from cnan.core.models import Notification, ObjectChange
+from cnan.core.testing import changes_for, database_state, login
 from cnan.core.views import pages
 from cnan.organizations import services as org_services
 from cnan.organizations.models import Facility

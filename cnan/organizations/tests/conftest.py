@@ -9,8 +9,8 @@ from django.utils import translation
 
 import pytest
 
-from cnan.common.testing import database_state
 from cnan.core.models import ObjectChange
+from cnan.core.testing import database_state
 from cnan.organizations import services
 from cnan.organizations.models import ComplexMembership, ProductGroup
 

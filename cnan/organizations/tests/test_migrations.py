@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnan.common.testing import purge_audit_tables
+from cnan.core.testing import purge_audit_tables
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
