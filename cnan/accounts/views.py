@@ -30,6 +30,7 @@ from cnan.core.views.generic import (
     ObjectHistoryView,
     ObjectListView,
     PortalView,
+    attach_errors,
     redirect_response,
 )
 
@@ -298,10 +299,7 @@ class MembershipCreateView(PortalView):
             try:
                 services.membership_create(actor=request.user, data={"user": subject, **form.cleaned_data})
             except ValidationError as exc:
-                # A ValidationError has either an error_dict or an error_list (reading the other raises).
-                errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-                for field, errors in errors_by_field.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("The role was granted."))
                 return redirect(subject.get_absolute_url())

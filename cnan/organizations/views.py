@@ -18,6 +18,7 @@ from cnan.core.views.generic import (
     ObjectHistoryView,
     ObjectListView,
     PortalView,
+    attach_errors,
     redirect_response,
 )
 
@@ -334,7 +335,7 @@ class ParkPhaseEditView(PortalView):
                 else:
                     services.park_phase_update(actor=request.user, instance=phase, data=form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("The phase was saved."))
                 return redirect_response(request, park.get_absolute_url())

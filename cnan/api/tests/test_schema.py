@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from django.core.management import call_command
@@ -16,9 +17,12 @@ def test_committed_schema_matches_the_code(tmp_path):
     generated = tmp_path / "schema.yml"
     call_command("spectacular", "--lang", "en", "--file", str(generated), "--validate", "--fail-on-warn")
     assert SCHEMA.exists(), "schema.yml is missing: run `make schema` and commit it"
-    committed = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
-    current = yaml.safe_load(generated.read_text(encoding="utf-8"))
-    assert committed == current, "schema.yml is stale: run `make schema` and commit the result"
+    committed_text = SCHEMA.read_text(encoding="utf-8")
+    current_text = generated.read_text(encoding="utf-8")
+    if yaml.safe_load(committed_text) != yaml.safe_load(current_text):
+        diff = "".join(difflib.unified_diff(committed_text.splitlines(True), current_text.splitlines(True),
+                                            "schema.yml (committed)", "schema.yml (from the code)", n=2))
+        pytest.fail("schema.yml is stale: run `make schema` and commit the result\n" + diff[:5000])
 
 
 @pytest.mark.django_db

@@ -271,7 +271,7 @@ class ObjectEditView(ObjectMixin, PortalView):
                     saved = self.update(actor=request.user, instance=obj, data=form.cleaned_data)
                     messages.success(request, _("%(object)s was saved.") % {"object": saved})
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                attach_errors(form, exc)
             else:
                 return redirect_response(request, saved.get_absolute_url())
         if obj is not None:
@@ -279,7 +279,8 @@ class ObjectEditView(ObjectMixin, PortalView):
         return self.render_form(request, form, obj, status=422)
 
 
-def _attach_errors(form: Any, exc: ValidationError) -> None:
+def attach_errors(form: Any, exc: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: under its field, or above the form."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
