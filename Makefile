@@ -79,7 +79,7 @@ bench: install
 	$(PY) -m benchmarks all --scale smoke
 
 schema: install
-	DJANGO_SETTINGS_MODULE=cnan.settings.test $(PY) manage.py spectacular --lang en --file schema.yml --validate --fail-on-warn
+	CNAN_DATABASE_URL= DJANGO_SETTINGS_MODULE=cnan.settings.test $(PY) manage.py spectacular --lang en --file schema.yml --validate --fail-on-warn
 
 MAKEMESSAGES := cd cnan && ../$(PY) ../manage.py makemessages -l vi --no-location --no-obsolete -i "static/vendor/*" \
 	--settings=cnan.settings.test
