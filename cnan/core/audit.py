@@ -6,9 +6,10 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connections, models, router
+from django.utils import timezone
 
-from .context import current
+from .context import current, current_request_id
 
 # Never copied into the audit trail, whatever the model.
 _ALWAYS_EXCLUDED = {"password", "search_text"}
@@ -82,10 +83,8 @@ def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     object_id: Any = None,
-):
+) -> None:
     """Write one change record. Call inside the service's transaction."""
-    from .models import ObjectChange
-
     ctx = current()
     pk = object_id if object_id is not None else instance.pk
     changed = changed_fields(before, after)
@@ -94,28 +93,63 @@ def record(
         # the object is the creation record plus the updates); a creation or deletion keeps it all.
         before = {k: before.get(k) for k in changed}
         after = {k: after.get(k) for k in changed}
-    return ObjectChange.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=_actor_name(actor),
-        request_id=ctx.request_id if ctx else _fresh_request_id(),
-        source=ctx.source if ctx else "command",
-        ip_address=ctx.ip_address if ctx else None,
-        organization_id=_organization_id(instance),
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
-        object_id=str(pk),
-        object_repr=str(instance)[:255],
-        action=action,
-        classification=_classification(instance),
-        before=before,
-        after=after,
-        changed_fields=changed,
+    _insert(
+        {
+            "time": timezone.now(),
+            "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+            "actor_name": _actor_name(actor),
+            "request_id": current_request_id(),
+            "source": ctx.source if ctx else "command",
+            "ip_address": ctx.ip_address if ctx else None,
+            "organization_id": _organization_id(instance),
+            "content_type_id": ContentType.objects.get_for_model(instance, for_concrete_model=True).pk,
+            "object_id": str(pk),
+            "object_repr": str(instance)[:255],
+            "action": action,
+            "classification": _classification(instance),
+            "before": before,
+            "after": after,
+            "changed_fields": changed,
+        }
     )
 
 
-def _fresh_request_id():
-    import uuid
+# Per database alias: the INSERT statement, and per column the field whose database preparation the
+# value needs (None when the value is passed as it is: text, integers, ids).
+_INSERT: dict[str, tuple[str, list[tuple[str, models.Field | None]]]] = {}
+_PASSED_AS_IS = (models.CharField, models.IntegerField, models.ForeignKey)
 
-    return uuid.uuid4()
+
+def _insert(values: dict[str, Any]) -> None:
+    """INSERT one change record with a statement built once per database.
+
+    Values that need it go through their field's own database preparation (dates, UUIDs, IP addresses,
+    JSON with ``AuditEncoder``), exactly as ``save()`` would; what ``save()`` adds besides (compiling
+    the statement each time, signals, a model instance) is skipped, because the audit trail must cost
+    little next to the write it records (BENCHMARKS.md, ``audit_overhead``). Nothing listens to the
+    saving of change records. Every column of the model must be given.
+    """
+    from .models import ObjectChange
+
+    alias = router.db_for_write(ObjectChange)
+    connection = connections[alias]
+    cached = _INSERT.get(alias)
+    if cached is None:
+        meta = ObjectChange._meta
+        fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+        qn = connection.ops.quote_name
+        # Built from the model's own table and column names only; every value is a parameter.
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+            qn(meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+        )
+        columns = [(f.attname, None if isinstance(f, _PASSED_AS_IS) else f) for f in fields]
+        cached = _INSERT[alias] = (sql, columns)
+    sql, columns = cached
+    params = [
+        values[name] if field is None else field.get_db_prep_save(values[name], connection) for name, field in columns
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def history(instance: models.Model):

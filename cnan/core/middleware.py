@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .context import action_context
+from .context import action_context, new_request_id
 
 _REQUEST_ID = re.compile(r"^[0-9a-fA-F-]{32,36}$")
 
@@ -24,9 +24,9 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         header = request.headers.get("X-Request-ID", "")
         try:
-            request_id = uuid.UUID(header) if _REQUEST_ID.match(header) else uuid.uuid4()
+            request_id = uuid.UUID(header) if _REQUEST_ID.match(header) else new_request_id()
         except ValueError:
-            request_id = uuid.uuid4()
+            request_id = new_request_id()
         request.request_id = request_id  # type: ignore[attr-defined]
         source = "api" if request.path.startswith("/api/") else "web"
         with action_context(request_id=request_id, ip_address=_client_ip(request), source=source):

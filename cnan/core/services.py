@@ -22,7 +22,7 @@ from cnan.common.text import fold_join
 
 from . import audit
 from .classification import check_allowed
-from .context import current
+from .context import current, current_request_id
 from .models import Job, Notification, ObjectChange, RecordAccess
 from .permissions import perm_name, require
 
@@ -138,7 +138,7 @@ def record_read(*, user: Any, instance: models.Model) -> None:
     ctx = current()
     RecordAccess.objects.create(
         user=user,
-        request_id=ctx.request_id if ctx else audit._fresh_request_id(),
+        request_id=current_request_id(),
         ip_address=ctx.ip_address if ctx else None,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),

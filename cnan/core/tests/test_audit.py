@@ -67,6 +67,48 @@ def test_record_carries_request_id_from_the_action_context(world, officer):
     assert change.source == "api"
 
 
+def test_record_stores_every_column_as_the_orm_reads_it_back(world, officer):
+    """The change record is written with a prepared INSERT, not ``save()``: every column must still come
+    back typed (aware time, UUID, IP address, JSON with dates and decimals) on SQLite and PostgreSQL."""
+    import datetime
+    import uuid
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from cnan.core import audit
+    from cnan.core.context import action_context
+
+    started = timezone.now()
+    with action_context(source="web", ip_address="10.1.2.3") as ctx:
+        audit.record(
+            action=ObjectChange.Action.UPDATE,
+            instance=world.facility_b,
+            actor=officer,
+            before={"established_on": datetime.date(2020, 1, 2), "capital": Decimal("12.50"), "name": "Cũ"},
+            after={"established_on": datetime.date(2021, 3, 4), "capital": Decimal("13.75"), "name": "Mới"},
+        )
+    change = changes_for(world.facility_b).last()
+    assert isinstance(change.request_id, uuid.UUID) and change.request_id == ctx.request_id
+    assert change.ip_address == "10.1.2.3"
+    assert change.actor_id == officer.pk and change.actor_name == officer.username
+    assert change.organization_id == world.facility_b.organization_id
+    assert started <= change.time <= timezone.now()
+    assert change.changed_fields == ["capital", "established_on", "name"]
+    assert change.before == {"established_on": "2020-01-02", "capital": "12.50", "name": "Cũ"}
+    assert change.after == {"established_on": "2021-03-04", "capital": "13.75", "name": "Mới"}
+    assert change.object_repr == str(world.facility_b)
+
+
+def test_request_ids_grow_with_time():
+    """Version-7 ids are appended at the end of the request-id index instead of at random places in it."""
+    from cnan.core.context import new_request_id
+
+    ids = [new_request_id() for _ in range(50)]
+    assert {i.version for i in ids} == {7}
+    assert ids == sorted(ids) and str(ids[0]) < str(ids[-1])
+
+
 @pytest.mark.django_db(transaction=False)
 def test_database_refuses_update_of_a_change_record(world):
     change = ObjectChange.objects.first()
