@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cnan.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,9 +130,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cnan"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Inactivity timeout: every request pushes expiry forward; an idle session dies after this many seconds.
+# Inactivity timeout: an idle session dies after SESSION_COOKIE_AGE seconds. Requests push the expiry
+# forward, saving the session at most once per SESSION_REFRESH_SECONDS (core SessionRefreshMiddleware).
 SESSION_COOKIE_AGE = env.get_int("CNAN_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.get_int("CNAN_SESSION_REFRESH_SECONDS", 60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

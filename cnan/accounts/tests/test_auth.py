@@ -4,13 +4,16 @@ language."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -324,19 +327,54 @@ def test_unverified_administrator_may_still_sign_out_and_switch_language(admin):
 
 def test_sessions_expire_after_inactivity_and_each_request_extends_them():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_REFRESH_SECONDS == 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
 
-def test_each_request_pushes_the_session_expiry_forward(person):
+def _age_session(key, *, refreshed_seconds_ago):
+    """Make the session look as if it was last refreshed that long ago, one minute from expiring."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from cnan.core.middleware import SessionRefreshMiddleware
+
+    store = SessionStore(session_key=key)
+    store[SessionRefreshMiddleware.KEY] = int(time.time()) - refreshed_seconds_ago
+    store.save()
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+
+
+def test_a_request_pushes_the_session_expiry_forward_once_the_refresh_interval_has_passed(person):
     client = english()
     sign_in(client, "thao.nguyen", PASSWORD)
     key = client.session.session_key
-    Session.objects.filter(pk=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+    _age_session(key, refreshed_seconds_ago=61)
     client.get(HOME)
     remaining = Session.objects.get(pk=key).expire_date - timezone.now()
     assert dt.timedelta(minutes=29) < remaining <= dt.timedelta(minutes=30)
+
+
+def test_reads_within_the_refresh_interval_do_not_write_the_session(person):
+    client = english()
+    sign_in(client, "thao.nguyen", PASSWORD)
+    key = client.session.session_key
+    _age_session(key, refreshed_seconds_ago=10)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(HOME)
+    assert not [q for q in ctx.captured_queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    remaining = Session.objects.get(pk=key).expire_date - timezone.now()
+    assert remaining <= dt.timedelta(minutes=1)
+
+
+def test_token_requests_create_no_session(person):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=person)
+    before = Session.objects.count()
+    response = english().get("/api/v1/organizations/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert Session.objects.count() == before
 
 
 def test_an_idle_session_has_expired(person):

@@ -140,21 +140,22 @@ def rows_shown(route: str, response) -> int:
 
 
 # route: (who looks, query string, exact number of queries). Every count holds for 1 row and for 20.
-# Pages: session, user, grants (2), unread notifications (twice: the page and django-tables2's table
-# template each run the context processors), the session save (savepoint, update, release), then the
-# page's own: count, page of rows, one query per prefetch, one per filter select with a queryset.
+# Pages: session, user, grants (2), unread notifications (once, however many templates render the
+# context processors), then the page's own: count, page of rows, one query per prefetch, one per filter
+# select with a queryset. A steady-state view does not write the session (core SessionRefreshMiddleware
+# saves it at most once a minute).
 PAGES = {
-    "organizations:organization_list": ("officer", "", 10),
-    "organizations:enterprise_list": ("officer", "", 13),
-    "organizations:facility_list": ("officer", "", 13),
-    "organizations:industrialpark_list": ("officer", "", 10),
-    "organizations:complexmembership_list": ("officer", "", 10),
-    "organizations:restructuringevent_list": ("officer", "", 12),
-    "core:objectchange_list": ("auditor", "?request_id={request_id}", 12),
-    "accounts:user_list": ("auditor", "?q=staff", 12),
+    "organizations:organization_list": ("officer", "", 7),
+    "organizations:enterprise_list": ("officer", "", 10),
+    "organizations:facility_list": ("officer", "", 10),
+    "organizations:industrialpark_list": ("officer", "", 7),
+    "organizations:complexmembership_list": ("officer", "", 7),
+    "organizations:restructuringevent_list": ("officer", "", 9),
+    "core:objectchange_list": ("auditor", "?request_id={request_id}", 9),
+    "accounts:user_list": ("auditor", "?q=staff", 9),
     # one's own jobs and notifications: the paginator's count and the page
-    "core:job_list": ("officer", "", 10),
-    "core:notification_list": ("officer", "", 10),
+    "core:job_list": ("officer", "", 7),
+    "core:notification_list": ("officer", "", 7),
 }
 
 # API (token or forced authentication: no session): grants (2), the page of rows, one query per prefetch.
