@@ -59,6 +59,9 @@ def run(*, scale: str, log=print) -> dict:
         assert response.status_code == 200, (url, response.status_code)
         return response
 
+    html_deep = get(f"/audit/?per_page={PAGE}&before={position + 1}").content.decode()
+    if f'href="/audit/{position}/"' not in html_deep:
+        raise RuntimeError("the deep HTML page is not the page asked for")
     first = get(api_page1).json()["results"]
     deep = get(api_deep).json()["results"]
     if not (len(first) == PAGE and len(deep) == PAGE and deep[0]["id"] < position):
@@ -79,8 +82,9 @@ def run(*, scale: str, log=print) -> dict:
     seconds = {
         "api_page1": best_of(repeats, lambda: get(api_page1)),
         "api_page_deep": best_of(repeats, lambda: get(api_deep)),
-        "html_page1": best_of(repeats, lambda: get("/audit/")),
-        "html_page_deep": best_of(repeats, lambda: get(f"/audit/?page={deep_page * 2}")),
+        "html_page1": best_of(repeats, lambda: get(f"/audit/?per_page={PAGE}")),
+        # the audit log pages by position (keyset): page 1000 is "the 50 changes before this one"
+        "html_page_deep": best_of(repeats, lambda: get(f"/audit/?per_page={PAGE}&before={position + 1}")),
         "raw_keyset_sql": best_of(repeats, raw_keyset),
     }
     queries = {}

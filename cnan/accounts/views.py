@@ -23,7 +23,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from cnan.core.permissions import can, has_perm
+from cnan.core.models import ObjectChange
+from cnan.core.permissions import can, has_perm, may_list
 from cnan.core.views.generic import (
     ObjectDetailView,
     ObjectEditView,
@@ -209,6 +210,7 @@ class UserDetailView(ObjectDetailView):
             "has_authenticator": selectors.user_has_authenticator(subject=obj),
             "can_add_membership": has_perm(request.user, "accounts.add_membership"),
             "can_change_membership": has_perm(request.user, "accounts.change_membership"),
+            "can_view_audit": may_list(request.user, ObjectChange),
         }
 
 

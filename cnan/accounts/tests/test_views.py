@@ -145,6 +145,17 @@ def test_user_detail_for_an_auditor_has_no_actions(subject, auditor):
     assert "/end/" not in html
 
 
+def test_user_detail_links_the_changes_the_user_made_for_those_who_may_read_the_log(world, subject, auditor):
+    from cnan.core import audit
+
+    audit.record(action="update", instance=world.facility_a, actor=subject, before={"name": "a"}, after={"name": "b"})
+    audit.record(action="update", instance=world.facility_b, actor=auditor, before={"name": "c"}, after={"name": "d"})
+    html = _client(auditor).get(subject.get_absolute_url()).content.decode()
+    href = re.search(r'href="([^"]+)"[^>]*id="changes-by-user"', html).group(1)
+    log = _client(auditor).get(href).content.decode()
+    assert str(world.facility_a) in log and str(world.facility_b) not in log
+
+
 def _new_user(**changes):
     data = {
         "username": "moi.vao",

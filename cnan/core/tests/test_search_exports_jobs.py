@@ -162,6 +162,22 @@ def test_search_page_limits_to_one_kind_with_type(world, officer):
     assert hits == [world.facility_a.get_absolute_url()]
 
 
+def test_search_page_show_all_link_opens_every_hit_of_that_kind(world, officer):
+    for i in range(11):
+        org_services.facility_create(
+            actor=None,
+            data={"organization": world.ent_b, "code": f"F-Y{i:02}", "name": f"Xưởng lắp ráp {i}",
+                  "kind": "other", "province": "da-nang"},
+        )  # fmt: skip
+    client = _client(officer)
+    page = client.get(reverse("core:search"), {"q": "xuong lap rap"}).content.decode()
+    assert len(re.findall(r'class="search-hit"', page)) == 10
+    href = re.search(r'<a href="([^"]+)">[^<]*</a></span>', page).group(1).replace("&amp;", "&")
+    assert href.startswith("?") and not href.startswith("??")
+    every = client.get(reverse("core:search") + href).content.decode()
+    assert len(re.findall(r'class="search-hit"', every)) == 11
+
+
 # --- exports below the limit: answered at once ------------------------------------------------------
 
 

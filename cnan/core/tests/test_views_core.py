@@ -164,6 +164,59 @@ def test_audit_log_answers_htmx_with_the_table_only(world, history, auditor):
     assert _rows(response) == ["delete 12/03/2025"]
 
 
+def _audit_ids(response) -> list[int]:
+    return [int(pk) for pk in re.findall(r'href="/audit/(\d+)/"', response.content.decode())]
+
+
+def _pager(response) -> dict[str, str]:
+    html = response.content.decode()
+    return {rel: href.replace("&amp;", "&") for rel, href in re.findall(r'rel="(prev|next)" href="([^"]+)"', html)}
+
+
+def test_audit_log_pages_newest_first_by_position_without_counting(world, auditor, officer):
+    for _ in range(23):
+        _change(world.facility_a, actor=officer, action="update")
+    expected = list(ObjectChange.objects.visible_to(auditor, "view").order_by("-pk").values_list("pk", flat=True))
+    client = _client(auditor)
+
+    seen, url, pages_read = [], AUDIT + "?per_page=10", 0
+    while url:
+        response = client.get(url if url.startswith("/") else AUDIT + url)
+        assert response.status_code == 200
+        assert "result" not in response.content.decode().split('id="result-count">')[1][:40]  # no total
+        seen += _audit_ids(response)
+        pages_read += 1
+        url = _pager(response).get("next")
+    assert seen == expected  # every change once, newest first
+    assert pages_read == -(-len(expected) // 10)
+
+    second = client.get(AUDIT, {"per_page": 10, "before": expected[9]})
+    assert _audit_ids(second) == expected[10:20]
+    back = client.get(AUDIT + _pager(second)["prev"])
+    assert _audit_ids(back) == expected[:10]
+    assert "prev" not in _pager(back)  # the newest page has nothing newer
+
+
+def test_audit_log_keeps_its_filters_while_paging(world, auditor, officer, ent_a_officer):
+    for _ in range(12):
+        _change(world.facility_a, actor=officer, action="update")
+        _change(world.facility_b, actor=ent_a_officer, action="update")
+    client = _client(auditor)
+    first = client.get(AUDIT, {"per_page": 10, "actor": ent_a_officer.username})
+    following = client.get(AUDIT + _pager(first)["next"])
+    ids = _audit_ids(first) + _audit_ids(following)
+    assert len(ids) == 12
+    assert set(ObjectChange.objects.filter(pk__in=ids).values_list("actor_id", flat=True)) == {ent_a_officer.pk}
+
+
+@pytest.mark.parametrize("position", ["abc", "-5", "1.5"])
+def test_audit_log_with_a_malformed_position_answers_400_with_the_newest_page(world, history, auditor, position):
+    response = _client(auditor).get(AUDIT, {"before": position})
+    assert response.status_code == 400
+    assert f"The page position “{position}” is not valid." in response.content.decode()
+    assert _rows(response)[0] == "update 13/03/2025"
+
+
 def test_audit_log_detail_shows_the_change(world, history, auditor):
     change = history["a"]
     html = _client(auditor).get(change.get_absolute_url()).content.decode()

@@ -27,6 +27,7 @@ from django_tables2 import RequestConfig
 from cnan.common.forms import mark_invalid, style_form
 
 from .. import audit, exports, services
+from ..paging import keyset_page
 from ..permissions import can, has_perm, may_list, perm_name
 from ..tasks import export_list
 
@@ -82,6 +83,9 @@ class ObjectListView(PortalView):
     title: ClassVar[str | None] = None
     add_url_name: ClassVar[str | None] = None
     add_perm: ClassVar[str | None] = None
+    # Big append-only tables (the audit log): newest first, "older / newer" links, no total count and no
+    # column sorting, so that any page costs what the first one costs (core.paging).
+    keyset_paging: ClassVar[bool] = False
 
     def get_title(self) -> str:
         return self.title or str(self.model._meta.verbose_name_plural).capitalize()
@@ -109,14 +113,24 @@ class ObjectListView(PortalView):
             if status != 200:
                 return HttpResponseBadRequest(_("The filters are not valid; nothing was exported."))
             return self.export(request, queryset, fmt)
-        table = self.table_class(queryset, request=request)
         try:
             per_page = int(request.GET.get("per_page", settings.CNAN_LIST_PAGE_SIZE))
         except ValueError:
             per_page = settings.CNAN_LIST_PAGE_SIZE
         if per_page not in PER_PAGE_CHOICES:
             per_page = settings.CNAN_LIST_PAGE_SIZE
-        RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        keyset = None
+        if self.keyset_paging:
+            try:
+                keyset = keyset_page(queryset, request.GET, size=per_page)
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+                keyset = keyset_page(queryset, {}, size=per_page)
+                status = 400
+            table = self.table_class(keyset.rows, request=request, orderable=False)
+        else:
+            table = self.table_class(queryset, request=request)
+            RequestConfig(request, paginate={"per_page": per_page}).configure(table)
         add_perm = self.add_perm or perm_name(self.model, "add")
         context = {
             "title": self.get_title(),
@@ -127,6 +141,8 @@ class ObjectListView(PortalView):
             "export_formats": sorted(exports.FORMATS) if self.export_key else [],
             "add_url": reverse(self.add_url_name) if self.add_url_name and has_perm(request.user, add_perm) else None,
             "per_page_choices": PER_PAGE_CHOICES,
+            "per_page": per_page,
+            "keyset": keyset,
             **self.get_extra_context(request),
         }
         template = self.template_name

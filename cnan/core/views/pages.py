@@ -43,6 +43,7 @@ class ObjectChangeListView(ObjectListView):
     selector = selectors.objectchange_list
     export_key = "core:objectchange"
     title = None
+    keyset_paging = True
 
     def get_title(self) -> str:
         return _("Audit log")

@@ -242,6 +242,31 @@ def test_export_follows_the_sort_of_the_page(world, officer, page, ent_c, fmt):
     assert codes == ["ENT-C", "ENT-B", "ENT-A"]
 
 
+def test_the_links_on_a_list_page_export_and_page_what_the_page_shows(world, officer, page, ent_c):
+    """Follow the page's own export, per-page and pager links, as a person clicking them would."""
+    client = page(officer)
+    html = client.get(LISTS["enterprise"], {"q": "song han", "sort": "-code"}).content.decode()
+    export_href = re.search(r'href="([^"]*export=csv[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert export_href.startswith("?") and not export_href.startswith("??")
+    rows = read_csv(client.get(LISTS["enterprise"] + export_href))
+    assert [r[0] for r in rows[1:]] == ["ENT-B"]
+    per_page_href = re.search(r'href="([^"]*per_page=10[^"]*)"', html).group(1).replace("&amp;", "&")
+    response = client.get(LISTS["enterprise"] + per_page_href)
+    assert response.status_code == 200 and response.context["table"].paginator.per_page == 10
+
+    for i in range(12):
+        services.organization_create(
+            actor=officer,
+            parent=world.h08,
+            data={"code": f"PHONG-{i:02}", "name": f"Phòng phân trang {i}", "kind": "department"},
+        )
+    first = client.get(LISTS["organization"], {"per_page": 10, "sort": "code"}).content.decode()
+    next_href = re.search(r'class="page-link" href="([^"]*page=2[^"]*)"', first)
+    assert next_href, "the list offers a link to its second page"
+    second = client.get(LISTS["organization"] + next_href.group(1).replace("&amp;", "&"))
+    assert second.context["table"].page.number == 2
+
+
 def test_csv_export_applies_the_filters(world, officer, page):
     rows = read_csv(page(officer).get(LISTS["enterprise"], {"export": "csv", "q": "song han"}))
     assert [r[0] for r in rows[1:]] == ["ENT-B"]
