@@ -137,10 +137,11 @@ def _insert(values: dict[str, Any]) -> None:
     if cached is None:
         meta = ObjectChange._meta
         fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+        column_names = [str(f.column) for f in fields]
         qn = connection.ops.quote_name
         # Built from the model's own table and column names only; every value is a parameter.
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-            qn(meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+            qn(meta.db_table), ", ".join(qn(c) for c in column_names), ", ".join(["%s"] * len(fields))
         )
         columns = [(f.attname, None if isinstance(f, _PASSED_AS_IS) else f) for f in fields]
         cached = _INSERT[alias] = (sql, columns)
