@@ -148,6 +148,12 @@ def test_user_detail_for_an_auditor_has_no_actions(subject, auditor):
 def test_user_detail_links_the_changes_the_user_made_for_those_who_may_read_the_log(world, subject, auditor):
     from cnan.core import audit
 
+    subject = User.objects.create(id=12345, username="so.lon", full_name="Số Lớn")  # English shows "12,345"
+    services.membership_create(
+        actor=None,
+        data={"user": subject, "organization": world.ent_a, "role": Role.objects.get(code="enterprise_officer")},
+    )
+
     audit.record(action="update", instance=world.facility_a, actor=subject, before={"name": "a"}, after={"name": "b"})
     audit.record(action="update", instance=world.facility_b, actor=auditor, before={"name": "c"}, after={"name": "d"})
     html = _client(auditor).get(subject.get_absolute_url()).content.decode()
