@@ -50,6 +50,7 @@ class ObjectChangeFilterSet(django_filters.FilterSet):
     class Meta:
         model = ObjectChange
         fields = [
+            "actor",
             "actor_id",
             "content_type_id",
             "object_id",
