@@ -23,13 +23,8 @@ AFTER = "after"
 @dataclass
 class KeysetPage:
     rows: list[models.Model]
-    size: int
     older: int | None  # ``before`` of the next (older) page, None on the last page
     newer: int | None  # ``after`` of the previous (newer) page, None on the first page
-
-    @property
-    def is_first(self) -> bool:
-        return self.newer is None
 
 
 def _position(params: Mapping[str, Any], name: str) -> int | None:
@@ -48,8 +43,9 @@ def _position(params: Mapping[str, Any], name: str) -> int | None:
 def keyset_page(queryset: models.QuerySet, params: Mapping[str, Any], *, size: int) -> KeysetPage:
     """The page of ``queryset`` that ``params`` (``before`` or ``after``) points at, newest first.
 
-    Two queries at most: the rows (one more than ``size``, to know whether another page follows) and,
-    away from the first page, whether newer rows exist. Raises ``ValidationError`` for a malformed position.
+    The rows are read with one more than ``size`` (to know whether a page follows in that direction);
+    away from the newest page, one ``exists()`` query tells whether a page lies the other way. Raises
+    ``ValidationError`` for a malformed position.
     """
     before, after = _position(params, BEFORE), _position(params, AFTER)
     if after is not None and before is None:
@@ -67,7 +63,6 @@ def keyset_page(queryset: models.QuerySet, params: Mapping[str, Any], *, size: i
         has_newer = before is not None and queryset.filter(pk__gte=before).exists()
     return KeysetPage(
         rows=rows,
-        size=size,
         older=rows[-1].pk if rows and has_older else None,
         newer=rows[0].pk if rows and has_newer else None,
     )

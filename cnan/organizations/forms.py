@@ -9,10 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cnan.common.forms import PortalForm, PortalModelForm
 
-from . import selectors
+from . import selectors, services
 from .models import ComplexMembership, Facility, IndustrialPark, Organization, ParkPhase, RestructuringEvent
-
-CLASSIFICATION = ["classification", "protected_until", "classification_basis"]
 
 
 def _with_current(qs, current_pk):
@@ -35,22 +33,7 @@ class OrganizationForm(PortalModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "code",
-            "name",
-            "short_name",
-            "name_en",
-            "kind",
-            "province",
-            "address",
-            "country",
-            "phone",
-            "email",
-            "valid_from",
-            "valid_to",
-            "description",
-            *CLASSIFICATION,
-        ]
+        fields = services.ORGANIZATION_FIELDS
 
     # Declared (not from the model) so that an address typed without a scheme is read as https.
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
@@ -96,27 +79,7 @@ class EnterpriseForm(OrganizationForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "code",
-            "name",
-            "short_name",
-            "name_en",
-            "legal_form",
-            "tax_code",
-            "charter_capital",
-            "state_ownership",
-            "parent_corporation",
-            "product_groups",
-            "province",
-            "address",
-            "country",
-            "phone",
-            "email",
-            "valid_from",
-            "valid_to",
-            "description",
-            *CLASSIFICATION,
-        ]
+        fields = services.ENTERPRISE_FIELDS
         field_classes = {"charter_capital": forms.DecimalField, "state_ownership": forms.DecimalField}
         widgets = {
             "product_groups": forms.CheckboxSelectMultiple,
@@ -140,24 +103,7 @@ class EnterpriseForm(OrganizationForm):
 class FacilityForm(PortalModelForm):
     class Meta:
         model = Facility
-        fields = [
-            "organization",
-            "code",
-            "name",
-            "kind",
-            "decision_number",
-            "decision_date",
-            "decision_issuer",
-            "province",
-            "address",
-            "park",
-            "capabilities",
-            "capacity",
-            "product_groups",
-            "recognised_on",
-            "withdrawn_on",
-            *CLASSIFICATION,
-        ]
+        fields = services.FACILITY_FIELDS
         widgets = {
             "product_groups": forms.CheckboxSelectMultiple,
             "capabilities": forms.Textarea(attrs={"rows": 3}),
@@ -178,19 +124,7 @@ class FacilityForm(PortalModelForm):
 class IndustrialParkForm(PortalModelForm):
     class Meta:
         model = IndustrialPark
-        fields = [
-            "organization",
-            "code",
-            "name",
-            "province",
-            "address",
-            "area_ha",
-            "approval_decision",
-            "approved_on",
-            "status",
-            "description",
-            *CLASSIFICATION,
-        ]
+        fields = services.PARK_FIELDS
         widgets = {"area_ha": forms.TextInput}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -203,7 +137,7 @@ class IndustrialParkForm(PortalModelForm):
 class ParkPhaseForm(PortalModelForm):
     class Meta:
         model = ParkPhase
-        fields = ["name", "area_ha", "status", "started_on", "completed_on", "description"]
+        fields = services.PHASE_FIELDS
         widgets = {"area_ha": forms.TextInput, "description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -214,7 +148,7 @@ class ParkPhaseForm(PortalModelForm):
 class ComplexMembershipForm(PortalModelForm):
     class Meta:
         model = ComplexMembership
-        fields = ["organization", "role", "admitted_on", "left_on", "decision_number", "decision_date", "note"]
+        fields = services.COMPLEX_FIELDS
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -226,20 +160,7 @@ class ComplexMembershipForm(PortalModelForm):
 class RestructuringEventForm(PortalModelForm):
     class Meta:
         model = RestructuringEvent
-        fields = [
-            "kind",
-            "organization",
-            "title",
-            "decision_number",
-            "decision_date",
-            "decision_issuer",
-            "effective_on",
-            "product_group",
-            "sources",
-            "results",
-            "description",
-            *CLASSIFICATION,
-        ]
+        fields = services.RESTRUCTURING_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "sources": forms.SelectMultiple(attrs={"size": 6}),

@@ -127,7 +127,8 @@ class ObjectListView(PortalView):
                 messages.error(request, exc.messages[0])
                 keyset = keyset_page(queryset, {}, size=per_page)
                 status = 400
-            table = self.table_class(keyset.rows, request=request, orderable=False)
+            # The rows come in the page's own order (newest first): the table neither sorts nor re-sorts them.
+            table = self.table_class(keyset.rows, request=request, orderable=False, order_by=())
         else:
             table = self.table_class(queryset, request=request)
             RequestConfig(request, paginate={"per_page": per_page}).configure(table)

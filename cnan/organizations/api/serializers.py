@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from .. import selectors
+from .. import selectors, services
 from ..models import (
     ComplexMembership,
     Enterprise,
@@ -17,7 +17,7 @@ from ..models import (
     RestructuringEvent,
 )
 
-CLASSIFICATION = ["classification", "protected_until", "classification_basis"]
+CLASSIFICATION = list(services.CLASSIFICATION_FIELDS)
 
 
 class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
@@ -95,24 +95,7 @@ class OrganizationWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = [
-            "code",
-            "name",
-            "short_name",
-            "name_en",
-            "kind",
-            "parent",
-            "province",
-            "address",
-            "country",
-            "phone",
-            "email",
-            "website",
-            "valid_from",
-            "valid_to",
-            "description",
-            *CLASSIFICATION,
-        ]
+        fields = ["parent", *services.ORGANIZATION_FIELDS]
 
     def validate_kind(self, value):
         if value == Organization.Kind.ENTERPRISE:
@@ -141,29 +124,7 @@ class EnterpriseWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "code",
-            "name",
-            "short_name",
-            "name_en",
-            "parent",
-            "legal_form",
-            "tax_code",
-            "charter_capital",
-            "state_ownership",
-            "parent_corporation",
-            "product_groups",
-            "province",
-            "address",
-            "country",
-            "phone",
-            "email",
-            "website",
-            "valid_from",
-            "valid_to",
-            "description",
-            *CLASSIFICATION,
-        ]
+        fields = ["parent", *services.ENTERPRISE_FIELDS]
 
 
 class FacilitySerializer(serializers.ModelSerializer):
@@ -205,24 +166,7 @@ class FacilityWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Facility
-        fields = [
-            "organization",
-            "code",
-            "name",
-            "kind",
-            "decision_number",
-            "decision_date",
-            "decision_issuer",
-            "province",
-            "address",
-            "park",
-            "capabilities",
-            "capacity",
-            "product_groups",
-            "recognised_on",
-            "withdrawn_on",
-            *CLASSIFICATION,
-        ]
+        fields = list(services.FACILITY_FIELDS)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -270,19 +214,7 @@ class IndustrialParkWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndustrialPark
-        fields = [
-            "organization",
-            "code",
-            "name",
-            "province",
-            "address",
-            "area_ha",
-            "approval_decision",
-            "approved_on",
-            "status",
-            "description",
-            *CLASSIFICATION,
-        ]
+        fields = list(services.PARK_FIELDS)
 
 
 class ComplexMembershipSerializer(serializers.ModelSerializer):
@@ -311,7 +243,7 @@ class ComplexMembershipWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ComplexMembership
-        fields = ["organization", "role", "admitted_on", "left_on", "decision_number", "decision_date", "note"]
+        fields = list(services.COMPLEX_FIELDS)
         validators: list = []  # uniqueness is the service's (and the database's) business
 
 
@@ -345,17 +277,4 @@ class RestructuringEventWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RestructuringEvent
-        fields = [
-            "kind",
-            "organization",
-            "title",
-            "decision_number",
-            "decision_date",
-            "decision_issuer",
-            "effective_on",
-            "product_group",
-            "sources",
-            "results",
-            "description",
-            *CLASSIFICATION,
-        ]
+        fields = list(services.RESTRUCTURING_FIELDS)
