@@ -99,3 +99,24 @@ def test_enterprise_officer_sees_only_its_own_enterprise(page):
     page.fill("#global-search", "song han")
     page.press("#global-search", "Enter")
     expect(page.locator("#search-results")).not_to_contain_text("Sông Hàn")
+
+
+def test_auditor_pages_through_the_audit_log_and_finds_a_users_changes(page):
+    sign_in(page, "kiemtoan")
+    page.goto(page.base_url + "/audit/?per_page=10")
+    expect(page.locator("#result-count")).to_have_text("Mới nhất trước")
+    rows = page.locator("#list-table tbody tr")
+    expect(rows).to_have_count(10)
+    newest = rows.first.inner_text()
+
+    page.get_by_role("link", name="Cũ hơn »").click()  # htmx swaps the table and keeps the address
+    expect(page).to_have_url(re.compile(r"before=\d+"))
+    expect(rows).to_have_count(10)
+    expect(rows.first).not_to_have_text(newest)
+    page.get_by_role("link", name="« Mới hơn").click()
+    expect(rows.first).to_have_text(newest)
+
+    # The user is typed, not chosen from a list of people; the filter keeps to that user's changes.
+    page.fill("#id_actor", "KHONG.AI.CA")
+    page.click("#filter-form button[type=submit]")
+    expect(page.locator("#list-table")).to_contain_text("Không có kết quả phù hợp với bộ lọc.")
