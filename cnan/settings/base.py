@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cnan.core",
     "cnan.accounts",
     "cnan.organizations",
+    "cnan.catalogue",
     "cnan.api",
 ]
 
