@@ -205,3 +205,55 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user)
+
+
+class ImportBatch(models.Model):
+    """One uploaded file of an import (``core.imports``): validated on upload, committed by a job.
+
+    Not audited itself: the records its commit creates or changes are, through the app's services."""
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("Has errors")
+        READY = "ready", _("Ready to import")
+        COMMITTING = "committing", _("Importing")
+        COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches")
+    spec_key = models.CharField(_("import"), max_length=100)
+    params = models.JSONField(default=dict, blank=True)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    language = models.CharField(max_length=8, default="vi")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(default=list, blank=True)  # the first CNAN_IMPORT_MAX_ERRORS
+    preview = models.JSONField(default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    job = models.ForeignKey(
+        Job, verbose_name=_("job"), on_delete=models.SET_NULL, null=True, blank=True, related_name="import_batches"
+    )
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:import_batch", kwargs={"pk": self.pk})

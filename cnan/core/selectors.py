@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from .filters import ObjectChangeFilterSet
-from .models import Job, Notification, ObjectChange
+from .models import ImportBatch, Job, Notification, ObjectChange
 
 
 def apply_filterset(filterset_class: type, data: Mapping[str, Any] | None, queryset: QuerySet) -> QuerySet:
@@ -46,3 +46,8 @@ def notification_list(*, user: Any) -> QuerySet[Notification]:
 
 def notification_unread_count(*, user: Any) -> int:
     return Notification.objects.for_user(user).unread().count()
+
+
+def import_batch_get(*, user: Any, pk: Any) -> ImportBatch:
+    """One of the user's own import batches (nobody else's)."""
+    return ImportBatch.objects.for_user(user).select_related("job").get(pk=pk)

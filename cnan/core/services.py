@@ -7,12 +7,13 @@ one change record, all in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from cnan.common.text import fold_join
 from . import audit
 from .classification import check_allowed
 from .context import current, current_request_id
-from .models import Job, Notification, ObjectChange, RecordAccess
+from .models import ImportBatch, Job, Notification, ObjectChange, RecordAccess
 from .permissions import perm_name, require
 
 M = TypeVar("M", bound=models.Model)
@@ -175,9 +176,35 @@ def job_start(*, job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
 
 
-def job_progress(*, job: Job, progress: int, message: str = "") -> None:
+def job_progress(*, job: Job, progress: int, message: str = "", side_connection: Any = None) -> None:
+    """Record a job's progress. ``side_connection`` (see :func:`side_connection`): a task that works
+    inside one long transaction writes its progress through it, so that the job page sees it at once."""
     progress = max(0, min(100, int(progress)))
+    if side_connection is not None:
+        table = side_connection.ops.quote_name(Job._meta.db_table)
+        with side_connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET progress = %s, message = %s WHERE id = %s",  # noqa: S608 - fixed names
+                [progress, message, job.pk],
+            )
+            if cursor.rowcount:
+                return
     Job.objects.filter(pk=job.pk).update(progress=progress, message=message)
+
+
+@contextlib.contextmanager
+def side_connection() -> Iterator[Any]:
+    """A second, autocommitting connection to the default database, for progress written from inside a
+    long transaction; ``None`` where the database has a single writer (SQLite: the progress is then
+    written in the transaction and shows when it ends)."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        yield side
+    finally:
+        side.close()
 
 
 def job_finish(*, job: Job, ok: bool, message: str = "") -> None:
@@ -187,3 +214,71 @@ def job_finish(*, job: Job, ok: bool, message: str = "") -> None:
     if ok:
         job.progress = 100
     job.save(update_fields=["status", "finished_at", "message", "progress", "result_file", "result_name"])
+
+
+# --- Import batches (core.imports) ------------------------------------------------------------------
+
+
+def import_batch_create(
+    *,
+    owner: Any,
+    spec_key: str,
+    params: dict[str, Any],
+    upload: Any,
+    file_name: str,
+    language: str,
+    row_count: int,
+    errors: list[dict[str, Any]],
+    error_count: int,
+    preview: dict[str, Any],
+) -> ImportBatch:
+    """Keep a validated upload: ready to import, or with its errors (nothing of it is written yet)."""
+    batch = ImportBatch(
+        owner=owner,
+        spec_key=spec_key,
+        params=params,
+        file_name=file_name[:255],
+        language=language,
+        status=ImportBatch.Status.INVALID if error_count else ImportBatch.Status.READY,
+        row_count=row_count,
+        errors=errors,
+        error_count=error_count,
+        preview=preview,
+    )
+    upload.seek(0)
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else "bin"
+    batch.file.save(f"{batch.pk}.{extension}", upload, save=False)
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def import_batch_commit_start(*, actor: Any, batch: ImportBatch, title: str) -> Job:
+    """Hand a ready batch to a new import job (once: a second request finds it no longer ready)."""
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.owner_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("You do not have permission to perform this action."))
+    if locked.status != ImportBatch.Status.READY:
+        raise ValidationError(_("This file is not ready to be imported (it has errors, or was imported already)."))
+    job = job_create(
+        owner=actor, kind="import", title=title, params={"batch": str(locked.pk), "language": locked.language}
+    )
+    locked.status = ImportBatch.Status.COMMITTING
+    locked.job = job
+    locked.save(update_fields=["status", "job"])
+    batch.status, batch.job = locked.status, job
+    return job
+
+
+def import_batch_finish(
+    *, batch: ImportBatch, ok: bool, message: str = "", errors: list[dict[str, Any]] | None = None
+) -> None:
+    batch.status = ImportBatch.Status.COMMITTED if ok else ImportBatch.Status.FAILED
+    batch.message = message
+    batch.finished_at = timezone.now()
+    fields = ["status", "message", "finished_at"]
+    if errors is not None:
+        batch.errors = errors
+        batch.error_count = max(batch.error_count, len(errors))
+        fields += ["errors", "error_count"]
+    batch.save(update_fields=fields)

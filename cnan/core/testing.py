@@ -70,3 +70,24 @@ def database_state(app_labels: tuple[str, ...] = STATE_APPS) -> dict[str, list[t
         if opts.app_label in app_labels and not opts.proxy:
             state[opts.label] = list(model._base_manager.order_by("pk").values_list())
     return state
+
+
+def import_xlsx(key: str, rows: list[dict[str, Any]], *, header: list[str] | None = None) -> bytes:
+    """An XLSX for the import ``key`` as a person fills in its template: the header row of the column
+    labels (in the active language), then ``rows`` (column name → cell value)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from cnan.core import imports
+
+    spec = imports.get(key)
+    names = [c.name for c in spec.columns]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header or [str(c.label) for c in spec.columns])
+    for row in rows:
+        ws.append([row.get(name) for name in names])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

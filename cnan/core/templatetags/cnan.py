@@ -19,6 +19,16 @@ def classification_badge(obj: Any) -> str:
     return render_to_string("components/classification.html", {"level": level, "label": Classification(level).label})
 
 
+@register.simple_tag(takes_context=True)
+def import_url(context: Any, key: str, **params: Any) -> str:
+    """``{% import_url "catalogue:bom_lines" product=object.pk as url %}``: the import page of a
+    ``core.imports`` spec for the signed-in user, or "" if they may not use it."""
+    from .. import imports
+
+    request = context.get("request")
+    return imports.url_for(getattr(request, "user", None), key, **params) or ""
+
+
 @register.filter
 def audit_value(value: Any) -> str:
     """A before/after value of a change record, readable (lists joined, empty shown as a dash)."""

@@ -26,7 +26,7 @@ from django_tables2 import RequestConfig
 
 from cnan.common.forms import mark_invalid, style_form
 
-from .. import audit, exports, services
+from .. import audit, exports, imports, services
 from ..paging import keyset_page
 from ..permissions import can, has_perm, may_list, perm_name
 from ..tasks import export_list
@@ -79,6 +79,7 @@ class ObjectListView(PortalView):
     filterset_class: ClassVar[type]
     selector: ClassVar[Callable[..., models.QuerySet]]
     export_key: ClassVar[str | None] = None
+    import_key: ClassVar[str | None] = None  # a ``core.imports`` spec: an "Import" button for who may use it
     template_name = "generic/object_list.html"
     title: ClassVar[str | None] = None
     add_url_name: ClassVar[str | None] = None
@@ -140,6 +141,7 @@ class ObjectListView(PortalView):
             "filter_form": filterset.form,
             "filter_active": any(k in filterset.form.fields and v for k, v in request.GET.items()),
             "export_formats": sorted(exports.FORMATS) if self.export_key else [],
+            "import_url": imports.url_for(request.user, self.import_key) if self.import_key else None,
             "add_url": reverse(self.add_url_name) if self.add_url_name and has_perm(request.user, add_perm) else None,
             "per_page_choices": PER_PAGE_CHOICES,
             "per_page": per_page,
