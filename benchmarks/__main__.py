@@ -12,7 +12,7 @@ import sys
 
 from .setup import OUT, SCALES, configure, rss_mb
 
-WORKLOADS = ["audit_overhead", "lists"]
+WORKLOADS = ["audit_overhead", "lists", "bom_rollup", "bom_explode", "where_used"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,14 +22,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args(argv)
     configure(scale=args.scale, db=args.db)
-    from .generate import generate
+    from .generate import PARTS, generate
 
-    print(f"generating the {args.scale} world on {args.db} …", file=sys.stderr)
-    generate(args.scale, log=lambda line: print(line, file=sys.stderr))
+    names = WORKLOADS if args.workload == "all" else [args.workload]
+    modules = {name: importlib.import_module(f"benchmarks.workloads.{name}") for name in names}
+    parts = tuple(p for p in PARTS if any(p in getattr(m, "NEEDS", PARTS) for m in modules.values()))
+    print(f"generating the {args.scale} world ({', '.join(parts)}) on {args.db} …", file=sys.stderr)
+    generate(args.scale, log=lambda line: print(line, file=sys.stderr), parts=parts)
     all_ok = True
-    for name in WORKLOADS if args.workload == "all" else [args.workload]:
+    for name, module in modules.items():
         print(f"running {name} …", file=sys.stderr)
-        module = importlib.import_module(f"benchmarks.workloads.{name}")
         result = module.run(scale=args.scale, log=lambda line: print(line, file=sys.stderr))
         line = {
             "workload": name,

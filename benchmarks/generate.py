@@ -1,8 +1,11 @@
 """One deterministic generator for the benchmark world: `python -m benchmarks.generate --scale smoke`.
 
 Builds, at the scale asked: organisations under a Ministry root (enterprises with facilities), users
-with memberships, and audit rows. Writes go through the services where the number is small and in bulk
-where a benchmark only needs rows to read (the audit log), always with a fixed seed."""
+with memberships, audit rows, and the product catalogue with its multi-level BOMs (``catalogue_world``).
+Writes go through the services where the number is small and in bulk where a benchmark only needs rows
+to read (the audit log, the catalogue), always with a fixed seed. Each part is generated once; a
+workload names the parts it needs (``NEEDS``) so that, say, the catalogue workloads at national scale
+do not wait for 10 million audit rows."""
 
 from __future__ import annotations
 
@@ -17,14 +20,25 @@ SIZES = {
 }
 
 
-def generate(scale: str, log=print) -> dict[str, int]:
-    from django.contrib.contenttypes.models import ContentType
+PARTS = ("world", "audit", "catalogue")
+
+
+def generate(scale: str, log=print, parts: tuple[str, ...] = PARTS) -> dict[str, int]:
+    _world(scale, log)
+    if "audit" in parts:
+        _audit(scale, log)
+    if "catalogue" in parts:
+        from . import catalogue_world
+
+        catalogue_world.generate(scale, log)
+    return _counts()
+
+
+def _world(scale: str, log) -> None:
     from django.db import transaction
-    from django.utils import timezone
 
     from cnan.accounts import services as account_services
     from cnan.accounts.models import Role, User
-    from cnan.core.models import ObjectChange
     from cnan.organizations import services
     from cnan.organizations.models import Facility, Organization
 
@@ -32,7 +46,7 @@ def generate(scale: str, log=print) -> dict[str, int]:
     rng = random.Random(20260116)  # noqa: S311 - benchmark data
     if Organization.objects.filter(code="BENCH-BCA").exists():
         log("world already generated")
-        return _counts()
+        return
     K = Organization.Kind
     with transaction.atomic():
         root = services.organization_create(
@@ -76,6 +90,17 @@ def generate(scale: str, log=print) -> dict[str, int]:
                 actor=None, data={"user": user, "organization": rng.choice(enterprises), "role": role}
             )
         log(f"  {User.objects.count()} users")
+
+
+def _audit(scale: str, log) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from cnan.core.models import ObjectChange
+    from cnan.organizations.models import Facility
+
+    sizes = SIZES[scale]
+    rng = random.Random(20260117)  # noqa: S311 - benchmark data
     missing = sizes["audit_rows"] - ObjectChange.objects.count()
     ct = ContentType.objects.get_for_model(Facility)
     facility_ids = list(Facility.objects.values_list("pk", "organization_id"))
@@ -104,11 +129,11 @@ def generate(scale: str, log=print) -> dict[str, int]:
             log(f"  audit rows: {n + 1}/{missing}")
     if batch:
         ObjectChange.objects.bulk_create(batch)
-    return _counts()
 
 
 def _counts() -> dict[str, int]:
     from cnan.accounts.models import User
+    from cnan.catalogue.models import BOMLine, Product
     from cnan.core.models import ObjectChange
     from cnan.organizations.models import Facility, Organization
 
@@ -117,6 +142,8 @@ def _counts() -> dict[str, int]:
         "facilities": Facility.objects.count(),
         "users": User.objects.count(),
         "audit_rows": ObjectChange.objects.count(),
+        "products": Product.objects.count(),
+        "bom_lines": BOMLine.objects.count(),
     }
 
 
