@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("cnan.organizations.api.urls")),
+    path("", include("cnan.catalogue.api.urls")),
     path("", include("cnan.accounts.api.urls")),
     path("", include("cnan.core.api.urls")),
 ]
