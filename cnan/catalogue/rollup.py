@@ -8,6 +8,7 @@ The formula (also shown on every product page):
   of *effective quantity × component unit cost*, the effective quantity being the line's quantity in the
   component's unit with the scrap allowance added; its imported value is the same sum over the
   components' imported values;
+* an assembly's cost and imported value are rounded to the whole đồng;
 * a product's value basis is its price when it has one, else its rolled-up cost; a product of foreign
   origin is imported whole (imported value = value basis);
 * localisation rate = (value basis − imported value) / value basis, kept within [0, 100] %; a product
@@ -152,7 +153,10 @@ def sweep(
         sum_cost = np.bincount(p, weights=q * cost[c], minlength=n)
         sum_imported = np.bincount(p, weights=q * imported[c], minlength=n)
         at_level = np.unique(p)
-        cost[at_level] = sum_cost[at_level]
+        # An assembly's figures are kept to the whole đồng: exact in floating point, so that its parents
+        # read the same numbers whether they come from this sweep or from the stored rows.
+        cost[at_level] = np.rint(sum_cost[at_level])
+        sum_imported = np.rint(sum_imported)
         basis_here = np.where(price[at_level] > 0, price[at_level], cost[at_level])
         imported[at_level] = np.where(foreign[at_level], basis_here, sum_imported[at_level])
 
@@ -185,7 +189,7 @@ def full_graph(
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT id, price, origin_country FROM {P} ORDER BY id")
         rows = cursor.fetchall()
-        cursor.execute(CURRENT_EDGES)
+        cursor.execute(CURRENT_EDGES + " ORDER BY l.parent_id, l.component_id")
         edges = cursor.fetchall()
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     price = np.fromiter((_as_float(r[1]) for r in rows), dtype=np.float64, count=len(rows))
@@ -367,6 +371,8 @@ def evaluate(seeds: Iterable[int], override: Override | None = None, using: str 
             fixed_imported[k] = float(c_imported)
         fixed_depth[k] = int(c_depth or 0)
         fixed[k] = True
+    # The same order of summation as the full sweep (edges by parent id, then component id).
+    edge_list.sort(key=lambda e: (e[0], e[1]))
     if edge_list:
         parents = np.fromiter((local[p] for p, _c, _q in edge_list), dtype=np.int64, count=len(edge_list))
         children = np.fromiter((local[c] for _p, c, _q in edge_list), dtype=np.int64, count=len(edge_list))

@@ -249,8 +249,10 @@ def _check_no_cycle(parent: Product, component: Product) -> None:
     loop = find_loop(parent, component)
     if loop is None:
         return
-    if loop[0] == loop[-1] and len(loop) == 2:
-        raise ValidationError({"component": _("A product cannot be a component of itself.")})
+    if len(loop) == 2:
+        raise ValidationError(
+            {"component": _("%(code)s cannot be a component of itself.") % {"code": parent.code}}
+        )
     codes = dict(Product.objects.filter(pk__in=set(loop)).values_list("pk", "code"))
     raise ValidationError(
         {
