@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("cnan.core.urls")),
     path("accounts/", include("cnan.accounts.urls")),
     path("organizations/", include("cnan.organizations.urls")),
+    path("catalogue/", include("cnan.catalogue.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("cnan.api.router")),

@@ -9,8 +9,9 @@ class CatalogueConfig(AppConfig):
 
     def ready(self) -> None:
         from cnan.accounts import roles
-        from cnan.core import search
+        from cnan.core import exports, navigation, search
 
+        from . import selectors, tables
         from .models import Product
 
         search.register(
@@ -30,3 +31,26 @@ class CatalogueConfig(AppConfig):
         roles.extend(roles.RESEARCH_OFFICER, ["catalogue.view_*", "catalogue.add_product", "catalogue.change_product"])
         roles.extend(roles.LAB_OFFICER, ["catalogue.view_*"])
         roles.extend(roles.UNIT_OFFICER, ["catalogue.view_*"])
+
+        M = navigation.MenuItem
+        navigation.register(
+            M("catalogue", _("Product catalogue"), "catalogue:product_list", "catalogue.view_product", 10),
+            M("catalogue", _("Localisation dashboard"), "catalogue:dashboard", "catalogue.view_product", 20),
+            M("catalogue", _("What-if analysis"), "catalogue:whatif", "catalogue.view_product", 30),
+            M(
+                "catalogue",
+                _("Editions of the product list"),
+                "catalogue:edition_list",
+                "catalogue.view_catalogueedition",
+                40,
+            ),
+        )
+        for key, title, selector, table in [
+            ("product", _("Products"), selectors.product_list, tables.ProductTable),
+            ("edition", _("Editions of the product list"), selectors.edition_list, tables.EditionTable),
+        ]:
+            exports.register_list(
+                exports.ListSpec(
+                    key=f"catalogue:{key}", title=lambda t=title: str(t), selector=selector, table_class=table
+                )
+            )

@@ -15,6 +15,8 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.http import Http404
 
+from cnan.core.selectors import apply_filterset
+
 from . import rollup
 from .models import BOMLine, BOMRevision, CatalogueEdition, Product, ProductRollup, RollupHistory
 
@@ -25,9 +27,7 @@ def product_list(*, user: Any, filters: Any = None) -> QuerySet[Product]:
     from .filters import ProductFilterSet
 
     qs = Product.objects.visible_to(user, "view").select_related("organization", "rollup", "group")
-    if filters is not None:
-        qs = ProductFilterSet(filters, queryset=qs, request=None).qs
-    return qs
+    return apply_filterset(ProductFilterSet, filters, qs)  # invalid filters raise ValidationError (a 400)
 
 
 def product_get(*, user: Any, pk: Any) -> Product:
@@ -63,7 +63,7 @@ def _visible_ids_sql(user: Any, using: str) -> tuple[str, tuple]:
 def _pad(expr: str, width: int, vendor: str) -> str:
     if vendor == "postgresql":
         return f"lpad(CAST({expr} AS TEXT), {width}, '0')"
-    return f"printf('%0{width}d', {expr})"
+    return f"printf('%%0{width}d', {expr})"
 
 
 @dataclass
@@ -425,5 +425,8 @@ def history(*, user: Any, product: Product) -> QuerySet[RollupHistory]:
     return RollupHistory.objects.filter(product=product).order_by("time")
 
 
-def edition_list(*, user: Any) -> QuerySet[CatalogueEdition]:
-    return CatalogueEdition.objects.visible_to(user, "view").select_related("organization")
+def edition_list(*, user: Any, filters: Any = None) -> QuerySet[CatalogueEdition]:
+    qs = CatalogueEdition.objects.visible_to(user, "view").select_related("organization")
+    from .filters import EditionFilterSet
+
+    return apply_filterset(EditionFilterSet, filters, qs)
