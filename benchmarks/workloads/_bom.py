@@ -42,7 +42,8 @@ def read_graph() -> dict[str, np.ndarray]:
 
 def limit_sweep(g: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Cost and imported value in topological order (Kahn's algorithm, frontier by frontier) with sparse
-    matrix products: a node is computed once all its components are."""
+    matrix products: a node is computed once all its components are. As the engine's formula says, an
+    assembly's figures are kept to the whole đồng."""
     n = g["ids"].size
     price, foreign, parent, child = g["price"], g["foreign"], g["parent"], g["child"]
     weights = sparse.csr_matrix((g["quantity"], (parent, child)), shape=(n, n))
@@ -64,10 +65,10 @@ def limit_sweep(g: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             break
         levels += 1
         sub = weights[rows]
-        c = sub @ cost
+        c = np.rint(sub @ cost)
         basis = np.where(price[rows] > 0, price[rows], c)
         cost[rows] = c
-        imported[rows] = np.where(foreign[rows], basis, sub @ imported)
+        imported[rows] = np.where(foreign[rows], basis, np.rint(sub @ imported))
     if not done.all():
         raise ValueError("the BOM graph has a cycle")
     basis = np.where(price > 0, price, cost)

@@ -63,6 +63,7 @@ def _peer(order: list[int], cap: float) -> tuple[dict[int, tuple[float, float]],
                 c_cost, c_imported = visit(line.component, memo)
                 cost += line.effective_quantity * c_cost
                 imported += line.effective_quantity * c_imported
+            cost, imported = round(cost), round(imported)  # an assembly is kept to the whole đồng
             basis = price if price > 0 else cost
             result = (cost, basis if foreign else imported)
         memo[product.pk] = result
@@ -100,7 +101,7 @@ def run(*, scale: str, log=print) -> dict:
 
     # the engine, cold (nothing stored) and warm (nothing changed)
     cold = []
-    for _ in range(repeats):
+    for _ in range(repeats if scale == "smoke" else 1):  # a cold run at national scale takes half a minute
         RollupHistory.objects.all().delete()
         ProductRollup.objects.all().delete()
         with Timer() as t:
