@@ -348,7 +348,7 @@ class BOMLine(TimestampedModel):
         errors: dict[str, list] = {}
         if self.component_id and self.parent_id and self.component_id == self.parent_id:
             errors["component"] = [_("A product cannot be a component of itself.")]
-        if self.component_id and self.unit and unit_factor(self.unit, self.component.unit) is None:
+        if self.component_id and self.unit in Unit.values and unit_factor(self.unit, self.component.unit) is None:
             errors["unit"] = [
                 _("%(unit)s does not convert to %(component_unit)s, the unit of %(component)s.")
                 % {
