@@ -14,7 +14,7 @@ from cnan.catalogue.models import BOMLine, BOMRevision, Product, ProductRollup
 from cnan.core.models import Job, ObjectChange
 from cnan.core.testing import changes_for, database_state
 
-from .conftest import add_line, make_product
+from .conftest import make_product
 
 
 @contextmanager
