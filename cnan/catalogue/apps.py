@@ -11,9 +11,10 @@ class CatalogueConfig(AppConfig):
         from cnan.accounts import roles
         from cnan.core import exports, navigation, search
 
-        from . import selectors, tables
+        from . import imports, selectors, tables
         from .models import Product
 
+        imports.register()
         search.register(
             Product,
             icon="bi-box-seam",

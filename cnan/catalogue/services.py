@@ -123,13 +123,13 @@ def product_delete(*, actor: Any, instance: Product) -> None:
 
 @transaction.atomic
 def revision_create(
-    *, actor: Any, product: Product, note: str = "", copy_from: BOMRevision | None = None
+    *, actor: Any, product: Product, note: str = "", copy_from: BOMRevision | None = None, empty: bool = False
 ) -> BOMRevision:
     """Start a new revision of ``product``'s BOM, copying the lines of ``copy_from`` (default: the current
-    revision); it becomes the current revision."""
+    revision; none when ``empty``); it becomes the current revision."""
     product = Product.objects.select_for_update().get(pk=product.pk)
     require(actor, CHANGE_BOM, product)
-    source = copy_from or product.current_revision
+    source = None if empty else (copy_from or product.current_revision)
     if source is not None and source.product_id != product.pk:
         raise ValidationError(_("A revision can only be copied from the same product."))
     number = (product.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -147,7 +147,7 @@ def revision_create(
         mapping: dict[int, BOMLine] = {}
         for line in source.lines.select_related("component").order_by("substitute_for_id", "position", "id"):
             if line.substitute_for_id is None:
-                _check_no_cycle(product, line.component)
+                check_no_cycle(product, line.component)
             copy = BOMLine(
                 revision=revision,
                 parent=product,
@@ -245,14 +245,12 @@ def find_loop(parent: Product, component: Product) -> list[int] | None:
     return None
 
 
-def _check_no_cycle(parent: Product, component: Product) -> None:
+def check_no_cycle(parent: Product, component: Product) -> None:
     loop = find_loop(parent, component)
     if loop is None:
         return
     if len(loop) == 2:
-        raise ValidationError(
-            {"component": _("%(code)s cannot be a component of itself.") % {"code": parent.code}}
-        )
+        raise ValidationError({"component": _("%(code)s cannot be a component of itself.") % {"code": parent.code}})
     codes = dict(Product.objects.filter(pk__in=set(loop)).values_list("pk", "code"))
     raise ValidationError(
         {
@@ -265,7 +263,7 @@ def _check_no_cycle(parent: Product, component: Product) -> None:
 def _prepare_line(line: BOMLine) -> None:
     line.parent = line.revision.product
     if line.component_id:
-        _check_no_cycle(line.parent, line.component)
+        check_no_cycle(line.parent, line.component)
         line.full_clean()
         line.effective_quantity = line.compute_effective_quantity()
 
@@ -289,7 +287,7 @@ def bomline_update(*, actor: Any, instance: BOMLine, data: dict[str, Any]) -> BO
         component = (
             data["component"] if isinstance(data["component"], Product) else Product.objects.get(pk=data["component"])
         )
-        _check_no_cycle(instance.revision.product, component)
+        check_no_cycle(instance.revision.product, component)
     line, changed = object_update(actor=actor, instance=instance, data=data, fields=LINE_FIELDS, perm=CHANGE_BOM)
     if changed:
         effective = line.compute_effective_quantity()
