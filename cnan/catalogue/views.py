@@ -41,6 +41,23 @@ def visible_ids(user: Any, ids: Any) -> set[int]:
     return set(Product.objects.visible_to(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
 
 
+def revision_get(*, user: Any, pk: Any) -> BOMRevision:
+    """A revision the user may see, of a product the user may see (a revision carries no classification of
+    its own: its product's decides)."""
+    revision = selectors.revision_get(user=user, pk=pk)
+    revision.product = selectors.product_get(user=user, pk=revision.product_id)
+    return revision
+
+
+def line_get(*, user: Any, pk: Any) -> BOMLine:
+    try:
+        line = BOMLine.objects.visible_to(user, "view").select_related("revision", "component").get(pk=pk)
+    except (BOMLine.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    line.revision.product = selectors.product_get(user=user, pk=line.revision.product_id)
+    return line
+
+
 def require_catalogue(request: HttpRequest) -> None:
     if not may_list(request.user, Product):
         raise PermissionDenied
@@ -185,7 +202,7 @@ class RevisionCreateView(PortalView):
         form = RevisionForm(request.POST)
         copy_from = None
         if request.POST.get("copy_from"):
-            copy_from = selectors.revision_get(user=request.user, pk=request.POST["copy_from"])
+            copy_from = revision_get(user=request.user, pk=request.POST["copy_from"])
         note = form.cleaned_data["note"] if form.is_valid() else ""
         try:
             revision = services.revision_create(actor=request.user, product=product, note=note, copy_from=copy_from)
@@ -206,7 +223,7 @@ def _masked_lines(user: Any, lines: Any) -> list[BOMLine]:
 
 class RevisionDetailView(PortalView):
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        revision = selectors.revision_get(user=request.user, pk=pk)
+        revision = revision_get(user=request.user, pk=pk)
         product = revision.product
         may_change = can(request.user, "change", product)
         return render(
@@ -226,7 +243,7 @@ class RevisionDetailView(PortalView):
 
 class RevisionFreezeView(PortalView):
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        revision = selectors.revision_get(user=request.user, pk=pk)
+        revision = revision_get(user=request.user, pk=pk)
         if not can(request.user, "change", revision.product):
             raise PermissionDenied
         try:
@@ -242,9 +259,9 @@ class RevisionCompareView(PortalView):
     """Two revisions of one product compared (``?with=<revision>``): lines added, removed and changed."""
 
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        revision = selectors.revision_get(user=request.user, pk=pk)
+        revision = revision_get(user=request.user, pk=pk)
         other_pk = request.GET.get("with")
-        other = selectors.revision_get(user=request.user, pk=other_pk) if other_pk else None
+        other = revision_get(user=request.user, pk=other_pk) if other_pk else None
         if other is not None and other.product_id != revision.product_id:
             raise Http404
         diffs = []
@@ -276,18 +293,11 @@ class BOMLineEditView(PortalView):
 
     def _load(self, request: HttpRequest, revision_pk: Any = None, pk: Any = None):
         if pk is not None:
-            try:
-                line = (
-                    BOMLine.objects.visible_to(request.user, "view")
-                    .select_related("revision__product", "component")
-                    .get(pk=pk)
-                )
-            except (BOMLine.DoesNotExist, ValueError) as exc:
-                raise Http404 from exc
+            line = line_get(user=request.user, pk=pk)
             revision = line.revision
         else:
             line = None
-            revision = selectors.revision_get(user=request.user, pk=revision_pk)
+            revision = revision_get(user=request.user, pk=revision_pk)
         if not has_perm(request.user, CHANGE_PRODUCT, revision.product):
             raise PermissionDenied
         return revision, line
@@ -340,10 +350,7 @@ class BOMLineEditView(PortalView):
 
 class BOMLineDeleteView(PortalView):
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        try:
-            line = BOMLine.objects.visible_to(request.user, "view").select_related("revision__product").get(pk=pk)
-        except (BOMLine.DoesNotExist, ValueError) as exc:
-            raise Http404 from exc
+        line = line_get(user=request.user, pk=pk)
         if not has_perm(request.user, CHANGE_PRODUCT, line.revision.product):
             raise PermissionDenied
         try:

@@ -158,6 +158,7 @@ def scene(world, make_user, isolated_profile):
     s.change_a = changes_for(s.facility_a).first()
     s.change_secret = changes_for(s.facility_secret).first()
     s.other = make_user("enterprise_officer", s.ent_b, username="other-b", clearance=3, password=PASSWORD)
+    _catalogue_pages_scene(s)
 
     def person(spec: Any, *, clearance: int, name: str):
         if spec == OWNER:
@@ -502,6 +503,317 @@ def api_crud(
             *delete,
             (ANON, other_delete, 403, 204, hidden),
             secret=secret,
+        ),
+    ]
+
+
+# --- the catalogue's pages ----------------------------------------------------------------------------
+
+
+def _catalogue_pages_scene(s: SimpleNamespace) -> None:
+    """ENT-A's product with a BOM line, its classified twin, a component, and an edition of H08 listing it."""
+    from decimal import Decimal
+
+    from cnan.catalogue import services as cat
+
+    def product(code: str, name: str, **extra: Any):
+        data = {"organization": s.ent_a, "code": code, "name": name, "product_class": "support_tool"}
+        return cat.product_create(actor=None, data={"unit": "piece", "price": Decimal(5000), **data, **extra})
+
+    s.cat_part = product("PG-PART", "Thép tấm mẫu", product_class="component", price=Decimal(1000))
+    s.cat_product = product("PG-1", "Áo giáp mẫu")
+    s.cat_spare = product("PG-2", "Kính bảo hộ mẫu")
+    s.cat_secret = product("PG-S", "Thiết bị đặc chủng mẫu", **SECRET)
+    line = {"component": s.cat_part, "quantity": Decimal(2), "unit": "piece"}
+    s.cat_revision = cat.revision_create(actor=None, product=s.cat_product)
+    s.cat_line = cat.bomline_create(actor=None, revision=s.cat_revision, data=line)
+    s.cat_secret_revision = cat.revision_create(actor=None, product=s.cat_secret)
+    s.cat_secret_line = cat.bomline_create(actor=None, revision=s.cat_secret_revision, data=line)
+    s.cat_edition = cat.edition_create(
+        actor=None, data={"organization": s.h08, "code": "PG-2025", "title": "Danh mục sản phẩm mẫu 2025"}
+    )
+    cat.edition_set_products(actor=None, edition=s.cat_edition, products=[s.cat_product])
+    s.cat_product.refresh_from_db()
+    s.cat_secret.refresh_from_db()
+
+
+def catalogue_product_add(s, user, owner):
+    return {
+        "organization": owner.pk,
+        "code": "PG-NEW",
+        "name": "Mũ bảo hộ mới",
+        "product_class": "support_tool",
+        "use": "specialised",
+        "lifecycle": "serial",
+        "sourcing": "made",
+        "origin_country": "VN",
+        "unit": "piece",
+        "price": "1000000",
+        "classification": 0,
+    }
+
+
+def catalogue_product_edit(s, user, product):
+    from cnan.catalogue.forms import ProductForm
+
+    return form_payload(ProductForm, product, user, name=product.name + " (sửa)")
+
+
+def catalogue_line_add(s, user, revision):
+    return {"component": s.cat_part.code, "quantity": "3", "unit": "", "scrap_percent": "0", "position": "20"}
+
+
+def catalogue_line_edit(s, user, line):
+    return {"component": line.component.code, "quantity": "4", "unit": "piece", "scrap_percent": "0", "position": "10"}
+
+
+def catalogue_edition_edit(s, user, edition):
+    from cnan.catalogue.forms import EditionForm
+
+    return form_payload(EditionForm, edition, user, title="Danh mục sản phẩm mẫu 2025 (sửa)")
+
+
+def catalogue_pages() -> list[Case]:
+    """Every page of the catalogue. Product pages look the product up first (another enterprise: 404); BOM
+    changes need ``catalogue.change_product`` on the product; editions belong to H08 (the Department)."""
+    view = ("catalogue.view_product", "cat_product")
+    secret = {"secret": "cat_secret"}
+    bom = ("catalogue.change_product",)
+    seen = (LOGIN, 404, 404, 200, 404)
+    changed = (LOGIN, 404, 403, 302, 404)
+    r = "catalogue:%s"
+    ed = "catalogue.%s_catalogueedition"
+    return [
+        Case(
+            r % "product_list",
+            "GET",
+            *view,
+            EO_A,
+            NONE_A,
+            (LOGIN, 200, 403, 200, 200),
+            **secret,
+            kwarg=None,
+            query="?per_page=100",
+            marker=True,
+            export=True,
+        ),
+        Case(
+            r % "product_add",
+            "GET",
+            "catalogue.add_product",
+            "ent_a",
+            EO_A,
+            LAB_A,
+            (LOGIN, 200, 403, 200, None),
+            kwarg=None,
+        ),
+        Case(
+            r % "product_add",
+            "POST",
+            "catalogue.add_product",
+            "ent_a",
+            EO_A,
+            LAB_A,
+            (LOGIN, 422, 403, 302, 422),
+            secret="ent_secret",
+            kwarg=None,
+            data=catalogue_product_add,
+        ),
+        Case(r % "product_detail", "GET", *view, EO_A, NONE_A, seen, **secret),
+        Case(r % "product_history", "GET", *view, EO_A, NONE_A, seen, **secret),
+        Case(r % "product_bom_level", "GET", *view, EO_A, NONE_A, seen, **secret),
+        Case(r % "product_flat", "GET", *view, EO_A, NONE_A, seen, **secret),
+        Case(r % "product_bom_export", "GET", *view, EO_A, NONE_A, seen, **secret),
+        Case(r % "product_edit", "GET", *bom, "cat_product", EO_A, LAB_A, (LOGIN, 404, 403, 200, 404), **secret),
+        Case(
+            r % "product_edit", "POST", *bom, "cat_product", EO_A, LAB_A, changed, **secret, data=catalogue_product_edit
+        ),
+        Case(
+            r % "product_delete",
+            "GET",
+            "catalogue.delete_product",
+            "cat_spare",
+            EO_A,
+            LAB_A,
+            (LOGIN, 404, 403, 200, 404),
+            **secret,
+        ),
+        Case(r % "product_delete", "POST", "catalogue.delete_product", "cat_spare", EO_A, LAB_A, changed, **secret),
+        # a new revision copies the current one: the revision, the product's current revision, its one line
+        Case(r % "revision_add", "POST", *bom, "cat_product", EO_A, LAB_A, changed, **secret, writes=3),
+        Case(
+            r % "revision_detail",
+            "GET",
+            "catalogue.view_bomrevision",
+            "cat_revision",
+            EO_A,
+            NONE_A,
+            seen,
+            secret="cat_secret_revision",
+        ),
+        Case(
+            r % "revision_compare",
+            "GET",
+            "catalogue.view_bomrevision",
+            "cat_revision",
+            EO_A,
+            NONE_A,
+            seen,
+            secret="cat_secret_revision",
+        ),
+        Case(r % "revision_freeze", "POST", *bom, "cat_revision", EO_A, LAB_A, changed, secret="cat_secret_revision"),
+        Case(
+            r % "bomline_add",
+            "GET",
+            *bom,
+            "cat_revision",
+            EO_A,
+            LAB_A,
+            (LOGIN, 404, 403, 200, 404),
+            secret="cat_secret_revision",
+            kwarg="revision_pk",
+        ),
+        Case(
+            r % "bomline_add",
+            "POST",
+            *bom,
+            "cat_revision",
+            EO_A,
+            LAB_A,
+            changed,
+            secret="cat_secret_revision",
+            kwarg="revision_pk",
+            data=catalogue_line_add,
+        ),
+        Case(
+            r % "bomline_edit",
+            "GET",
+            *bom,
+            "cat_line",
+            EO_A,
+            LAB_A,
+            (LOGIN, 404, 403, 200, 404),
+            secret="cat_secret_line",
+        ),
+        Case(
+            r % "bomline_edit",
+            "POST",
+            *bom,
+            "cat_line",
+            EO_A,
+            LAB_A,
+            changed,
+            secret="cat_secret_line",
+            data=catalogue_line_edit,
+        ),
+        Case(r % "bomline_delete", "POST", *bom, "cat_line", EO_A, LAB_A, changed, secret="cat_secret_line"),
+        Case(
+            r % "whatif", "GET", "catalogue.view_product", None, EO_A, NONE_A, (LOGIN, 200, 403, 200, None), kwarg=None
+        ),
+        Case(
+            r % "whatif",
+            "POST",
+            *bom,
+            "cat_part",
+            EO_A,
+            LAB_A,
+            # another enterprise may change products, but may not name ENT-A's: the form refuses the code
+            (LOGIN, 422, 403, 302, None),
+            kwarg=None,
+            data=lambda s, user, part: {"component": part.code, "price": "2000"},
+        ),
+        Case(
+            r % "dashboard",
+            "GET",
+            "catalogue.view_product",
+            None,
+            EO_A,
+            NONE_A,
+            (LOGIN, 200, 403, 200, None),
+            kwarg=None,
+        ),
+        Case(
+            r % "rollup_recompute",
+            "POST",
+            "catalogue.change_productrollup",
+            None,
+            DO,
+            EO_A,
+            (LOGIN, 403, 403, 302, None),
+            kwarg=None,
+            writes=0,
+        ),
+        Case(
+            r % "edition_list",
+            "GET",
+            ed % "view",
+            "cat_edition",
+            DO,
+            NONE_H08,
+            (LOGIN, 200, 403, 200, None),
+            kwarg=None,
+            query="?per_page=100",
+            marker=True,
+            export=True,
+        ),
+        Case(r % "edition_add", "GET", ed % "add", None, DO, LAB_H08, (LOGIN, 403, 403, 200, None), kwarg=None),
+        Case(
+            r % "edition_add",
+            "POST",
+            ed % "add",
+            None,
+            DO,
+            LAB_H08,
+            (LOGIN, 403, 403, 302, None),
+            kwarg=None,
+            data=lambda s, user, obj: {"organization": s.h08.pk, "code": "PG-2026", "title": "Danh mục mới"},
+        ),
+        Case(r % "edition_detail", "GET", ed % "view", "cat_edition", DO, NONE_H08, (LOGIN, 404, 404, 200, None)),
+        Case(r % "edition_history", "GET", ed % "view", "cat_edition", DO, NONE_H08, (LOGIN, 404, 404, 200, None)),
+        Case(r % "edition_compare", "GET", ed % "view", "cat_edition", DO, NONE_H08, (LOGIN, 404, 404, 200, None)),
+        Case(r % "edition_edit", "GET", ed % "change", "cat_edition", DO, LAB_H08, (LOGIN, 404, 403, 200, None)),
+        Case(
+            r % "edition_edit",
+            "POST",
+            ed % "change",
+            "cat_edition",
+            DO,
+            LAB_H08,
+            (LOGIN, 404, 403, 302, None),
+            data=catalogue_edition_edit,
+        ),
+        Case(
+            r % "edition_products",
+            "POST",
+            ed % "change",
+            "cat_edition",
+            DO,
+            LAB_H08,
+            (LOGIN, 404, 403, 302, None),
+            data=lambda s, user, e: {"action": "add", "q": s.cat_part.code},
+        ),
+        # publishing freezes the one entry and stamps the edition
+        Case(
+            r % "edition_publish",
+            "POST",
+            ed % "change",
+            "cat_edition",
+            DO,
+            LAB_H08,
+            (LOGIN, 404, 403, 302, None),
+            writes=2,
+        ),
+        Case(r % "edition_delete", "GET", ed % "delete", "cat_edition", DO, LAB_H08, (LOGIN, 404, 403, 200, None)),
+        # the entry, then the edition
+        Case(
+            r % "edition_delete",
+            "POST",
+            ed % "delete",
+            "cat_edition",
+            DO,
+            LAB_H08,
+            (LOGIN, 404, 403, 302, None),
+            writes=2,
         ),
     ]
 
@@ -880,6 +1192,8 @@ CASES: list[Case] = [
         edit_form=F.RestructuringEventForm,
         edit_changes={"title": "Cổ phần hoá Thăng Long (sửa)"},
     ),
+    # --- the catalogue (pages) ----------------------------------------------------------------------
+    *catalogue_pages(),
     # --- the API ------------------------------------------------------------------------------------
     *api_crud(
         "organization",
