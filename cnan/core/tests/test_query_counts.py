@@ -20,6 +20,7 @@ import pytest
 from rest_framework.test import APIClient
 from stdnum.vn import mst
 
+from cnan.catalogue import services as catalogue_services
 from cnan.core import audit
 from cnan.core import services as core_services
 from cnan.core.context import action_context
@@ -108,6 +109,20 @@ def build(n: int, make_user) -> SimpleNamespace:
                 before={"name": "cũ"},
                 after={"name": ent.name},
             )
+        catalogue_services.product_create(
+            actor=None,
+            data={
+                "organization": ent,
+                "code": f"QPR-{i}",
+                "name": f"Sản phẩm thử {i}",
+                "product_class": "support_tool",
+                "group": groups[i % 7],
+                "price": Decimal(1000 * i),
+            },
+        )
+        catalogue_services.edition_create(
+            actor=None, data={"organization": ent, "code": f"QD-{i}", "title": f"Danh mục thử {i}"}
+        )
         enterprises.append(ent)
         parent = corporation = ent
     extra_groups = [ProductGroup.objects.create(code=f"qg-{i}", name=f"Nhóm thử {i}") for i in range(n)]
@@ -159,6 +174,9 @@ PAGES = {
     # one's own jobs and notifications: the paginator's count and the page
     "core:job_list": ("officer", "", 7),
     "core:notification_list": ("officer", "", 7),
+    # the owner and product-group selects of the filter form are one query each
+    "catalogue:product_list": ("officer", "", 9),
+    "catalogue:edition_list": ("officer", "", 7),
 }
 
 # API (token or forced authentication: no session): grants (2), the page of rows, one query per prefetch.
