@@ -760,6 +760,7 @@ def validate(
                 )
             row = Row(number)
             ok = True
+            failed: set[str] = set()
             for index, (raw, number_format) in enumerate(values):
                 column = mapped[index] if index < len(mapped) else None
                 if column is None:
@@ -775,9 +776,10 @@ def validate(
                     row[column.name] = parse_cell(column, raw, number_format, choice_maps.get(column.name))
                 except CellInvalid as exc:
                     errors.append(CellError(number, column.name, exc.message, raw))
+                    failed.add(column.name)
                     ok = False
             for column in spec.columns:
-                if column.name in row:
+                if column.name in row or column.name in failed:
                     if column.kind == REFERENCE:
                         codes[column.name].add(row[column.name])
                     continue
@@ -878,7 +880,7 @@ def commit(
         elif spec.commit is not None:
             spec.commit(user, rows, params, progress)
     except ValidationError as exc:
-        raise CommitFailed(state["row"], _error_text(exc)) from exc
+        raise CommitFailed(state["row"], _error_text(exc, {c.name: str(c.label) for c in spec.columns})) from exc
     except (IntegrityError, DataError) as exc:
         raise CommitFailed(
             state["row"], _("The database refused this row (%(error)s).") % {"error": type(exc).__name__}
@@ -888,12 +890,13 @@ def commit(
     return total
 
 
-def _error_text(exc: ValidationError) -> str:
+def _error_text(exc: ValidationError, labels: Mapping[str, str]) -> str:
+    """A service's ``ValidationError`` as one line, fields named by their column labels."""
     if hasattr(exc, "error_dict"):
         parts = []
         for name, errors in exc.message_dict.items():
             messages = "; ".join(str(m) for m in errors)
-            parts.append(messages if name == "__all__" else f"{name}: {messages}")
+            parts.append(messages if name == "__all__" else f"{labels.get(name, name)}: {messages}")
         return "; ".join(parts)
     return "; ".join(str(m) for m in exc.messages)
 

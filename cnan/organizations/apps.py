@@ -10,7 +10,7 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         from cnan.core import exports, home, navigation, search
 
-        from . import selectors, tables
+        from . import imports, selectors, tables
         from .models import Facility, IndustrialPark, Organization
 
         M = navigation.MenuItem
@@ -98,6 +98,7 @@ class OrganizationsConfig(AppConfig):
                     key=f"organizations:{key}", title=lambda t=title: str(t), selector=selector, table_class=table
                 )
             )
+        imports.register()
         home.register(
             home.Widget(
                 key="organizations:registry",

@@ -205,6 +205,7 @@ class FacilityListView(ObjectListView):
     filterset_class = FacilityFilterSet
     selector = selectors.facility_list
     export_key = "organizations:facility"
+    import_key = "organizations:facilities"
     add_url_name = "organizations:facility_add"
 
 

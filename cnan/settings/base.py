@@ -268,6 +268,10 @@ TASKS = {
 }
 # Exports of lists longer than this run as a background job with a progress page.
 CNAN_EXPORT_SYNC_LIMIT = env.get_int("CNAN_EXPORT_SYNC_LIMIT", 2000)
+# Imports (core.imports): the largest upload, and what its zip may unpack to, before anything is parsed.
+CNAN_IMPORT_MAX_BYTES = env.get_int("CNAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+CNAN_IMPORT_MAX_UNPACKED_BYTES = env.get_int("CNAN_IMPORT_MAX_UNPACKED_BYTES", 10 * CNAN_IMPORT_MAX_BYTES)
+CNAN_IMPORT_MAX_ROWS = env.get_int("CNAN_IMPORT_MAX_ROWS", 100_000)
 CNAN_LIST_PAGE_SIZE = 25
 
 # --- Logging --------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ checked to show the record to the holder and never to the others (``marker``).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -38,10 +40,11 @@ from rest_framework.test import APIClient
 
 from cnan.accounts import services as account_services
 from cnan.accounts.models import Role
+from cnan.core import imports
 from cnan.core import services as core_services
-from cnan.core.models import Notification, ObjectChange
+from cnan.core.models import ImportBatch, Notification, ObjectChange
 from cnan.core.permissions import has_perm
-from cnan.core.testing import changes_for, database_state, login
+from cnan.core.testing import changes_for, database_state, import_xlsx, login
 from cnan.organizations import forms as org_forms
 from cnan.organizations import services as org_services
 from cnan.organizations.api import serializers as org_serializers
@@ -155,6 +158,7 @@ def scene(world, make_user, isolated_profile):
     s.job.result_name = "co-so.csv"
     core_services.job_finish(job=s.job, ok=True, message="1 dòng")
     s.notification = core_services.notification_send(recipient=s.owner, title="Thông báo riêng của chủ sở hữu")
+    s.import_batch = _ready_import_batch(s.owner)
     s.change_a = changes_for(s.facility_a).first()
     s.change_secret = changes_for(s.facility_secret).first()
     s.other = make_user("enterprise_officer", s.ent_b, username="other-b", clearance=3, password=PASSWORD)
@@ -171,6 +175,33 @@ def scene(world, make_user, isolated_profile):
 
 
 # --- payloads ---------------------------------------------------------------------------------------
+
+FACILITY_IMPORT = "organizations:facilities"
+IMPORT_ROW = {"code": "F-IMP", "name": "Xưởng nhập từ tệp", "organization": "ENT-A", "province": "ha-noi"}
+
+
+def _ready_import_batch(owner: Any):
+    """A validated facility import of ``owner``'s, ready to commit."""
+    data = import_xlsx(FACILITY_IMPORT, [IMPORT_ROW])
+    spec = imports.get(FACILITY_IMPORT)
+    result = imports.validate(spec, owner, io.BytesIO(data), "co-so.xlsx", {})
+    assert result.ok, result.errors
+    return core_services.import_batch_create(
+        owner=owner,
+        spec_key=FACILITY_IMPORT,
+        params={},
+        upload=ContentFile(data),
+        file_name="co-so.xlsx",
+        language="vi",
+        row_count=result.row_count,
+        errors=[],
+        error_count=0,
+        preview=imports.preview(spec, result.rows),
+    )
+
+
+def import_upload(s, user, obj):
+    return {"file": SimpleUploadedFile("co-so.xlsx", import_xlsx(FACILITY_IMPORT, [IMPORT_ROW]))}
 
 
 def form_payload(form_class: type, instance: Any, user: Any, **changes: Any) -> dict[str, Any]:
@@ -338,6 +369,7 @@ class Case:
     export: bool = False  # lists: ?export=csv must follow the same rule
     writes: int = 1  # change records an allowed write adds
     label: str = ""
+    url_kwargs: dict[str, Any] | None = None  # fixed URL keywords (e.g. an import's key)
 
     @property
     def api(self) -> bool:
@@ -864,6 +896,30 @@ CASES: list[Case] = [
     Case("core:job_list", "GET", None, "job", OWNER, NONE_A, (LOGIN, 200, 200, 200, None), kwarg=None, marker=True),
     Case("core:job_detail", "GET", None, "job", OWNER, NONE_A, (LOGIN, 404, 404, 200, None)),
     Case("core:job_download", "GET", None, "job", OWNER, NONE_A, (LOGIN, 404, 404, 200, None)),
+    # Imports: the spec's permission (anywhere) opens the pages; rows are checked against each owner's scope.
+    # Another enterprise's officer may import too, but their rows naming ENT-A are refused (see test_matrix).
+    *(
+        Case(
+            route,
+            method,
+            "organizations.add_facility",
+            None,
+            EO_A,
+            NONE_A,
+            expect,
+            kwarg=None,
+            url_kwargs={"key": FACILITY_IMPORT},
+            data=data,
+            writes=0,
+        )
+        for route, method, expect, data in [
+            ("core:import_start", "GET", (LOGIN, 200, 403, 200, None), None),
+            ("core:import_start", "POST", (LOGIN, 302, 403, 302, None), import_upload),
+            ("core:import_template", "GET", (LOGIN, 200, 403, 200, None), None),
+        ]
+    ),
+    Case("core:import_batch", "GET", None, "import_batch", OWNER, NONE_A, (LOGIN, 404, 404, 200, None)),
+    Case("core:import_commit", "POST", None, "import_batch", OWNER, NONE_A, (LOGIN, 404, 404, 302, None), writes=0),
     Case(
         "core:notification_list",
         "GET",
@@ -1421,7 +1477,7 @@ def test_matrix_cases_are_unique():
 
 def _url(case: Case, s: SimpleNamespace, target: Any) -> str:
     kwargs = {case.kwarg: target.pk} if case.kwarg else {}
-    url = reverse(case.route, kwargs=kwargs)
+    url = reverse(case.route, kwargs={**(case.url_kwargs or {}), **kwargs})
     return url + case.query.format(**{k: getattr(getattr(s, k), "pk", None) for k in ("ent_a",)})
 
 
@@ -1515,6 +1571,15 @@ def test_matrix(case: Case, actor: str, scene):
         if actor == "holder" and allowed:
             assert ObjectChange.objects.count() - changes_before == case.writes
             assert database_state() != before
+        elif case.route == "core:import_start" and actor == "other":
+            # Their upload is checked against their own scope: kept as their batch, with every row refused.
+            batch = ImportBatch.objects.get(owner=user)
+            assert batch.status == ImportBatch.Status.INVALID
+            assert {e["column"] for e in batch.errors} == {"Owner code"}
+            assert ObjectChange.objects.count() == changes_before
+            after = database_state()
+            assert after.pop("core.ImportBatch") != before.pop("core.ImportBatch")
+            assert after == before
         elif case.route != "core:notification_read" or actor == "anonymous":
             assert database_state() == before, "a refused write changed something"
             assert ObjectChange.objects.count() == changes_before
