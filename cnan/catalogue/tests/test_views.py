@@ -574,3 +574,14 @@ def test_the_catalogue_area_of_the_menu(catalogue, eo_a, page):
 def test_anonymous_goes_to_sign_in(catalogue, client):
     assert client.get(LIST).status_code == 302
     assert BOMRevision.objects.count() == 3
+
+
+def test_htmx_list_request_gets_only_the_table(catalogue, officer, page):
+    response = page(officer).get(
+        LIST, {"product_class": "support_tool"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-table"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="list-table"')
+    assert "<html" not in html
+    assert page(officer).get(LIST).content.decode().count('id="list-table"') == 1
