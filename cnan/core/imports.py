@@ -562,7 +562,13 @@ def _xlsx_table(stream: IO[bytes], is_header: Callable[[list[Any]], bool] | None
     if sheet is None or not hasattr(sheet, "_worksheet_path"):
         workbook.close()
         raise ImportRefused(_("The workbook has no worksheet."))
-    merged = _merged_cells(archive, sheet._worksheet_path)
+    try:
+        merged = _merged_cells(archive, sheet._worksheet_path)
+    except (KeyError, SyntaxError) as exc:  # a missing or malformed sheet part (ParseError is a SyntaxError)
+        workbook.close()
+        raise ImportRefused(_("The workbook could not be read: it may be damaged.")) from exc
+    finally:
+        archive.close()
     if merged:
         workbook.close()
         raise ImportRefused(

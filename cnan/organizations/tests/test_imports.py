@@ -93,6 +93,9 @@ def test_template_downloaded_filled_in_and_uploaded_imports_the_facilities(
     job = _commit(client, batch, django_capture_on_commit_callbacks)
     assert (job.status, job.progress) == (Job.Status.SUCCEEDED, 100), job.message
     assert batch.status == ImportBatch.Status.COMMITTED
+    job_page = client.get(job.get_absolute_url()).content.decode()
+    assert f'href="{batch.get_absolute_url()}" id="job-import-batch"' in job_page
+    assert "2 rows imported." in client.get(batch.get_absolute_url()).content.decode()
     x1, x2 = Facility.objects.get(code="X1"), Facility.objects.get(code="X2")
     assert (x1.kind, x1.decision_date, x1.park, x1.organization) == (
         "core",
