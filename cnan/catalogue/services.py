@@ -264,8 +264,10 @@ def _prepare_line(line: BOMLine) -> None:
     line.parent = line.revision.product
     if line.component_id:
         check_no_cycle(line.parent, line.component)
-        line.full_clean()
-        line.effective_quantity = line.compute_effective_quantity()
+        # Validated once, by ``object_create`` (a full clean costs a query per constraint and reference);
+        # an invalid quantity or scrap allowance is reported there, not by this computation.
+        if line.quantity is not None and line.scrap_percent is not None:
+            line.effective_quantity = line.compute_effective_quantity()
 
 
 @transaction.atomic
