@@ -168,41 +168,37 @@ def sweep(
 
 # --- reading the graph ------------------------------------------------------------------------------
 
+# Prices and stored figures are read as floating point and origins as a foreign flag by the database
+# itself, so that rows become arrays without a Python conversion per value.
+_FOREIGN = "CASE WHEN {t}.origin_country = '" + HOME_COUNTRY + "' OR {t}.origin_country = '' THEN 0 ELSE 1 END"
+_FLOAT = "CAST({} AS DOUBLE PRECISION)"
+
 
 def _db_alias() -> str:
     return router.db_for_write(Product)
 
 
-def _foreign(origin: Any) -> bool:
-    return bool(origin) and origin != HOME_COUNTRY
-
-
-def _as_float(value: Any) -> float:
-    return float(value) if value is not None else 0.0
+def _array(rows: list[tuple], width: int) -> np.ndarray:
+    if not rows:
+        return np.zeros((0, width))
+    return np.array(rows, dtype=np.float64).reshape(len(rows), width)
 
 
 def full_graph(
     using: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(ids, price, foreign, parents, children, quantity) of the whole catalogue: two queries."""
+    """(ids, price, foreign, parents, children, quantity) of the whole catalogue: two queries. Edges come
+    ordered by parent and component, the order of summation every sweep keeps."""
     using = using or _db_alias()
     with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT id, price, origin_country FROM {P} ORDER BY id")
-        rows = cursor.fetchall()
+        cursor.execute(f"SELECT id, {_FLOAT.format('price')}, {_FOREIGN.format(t=P)} FROM {P} ORDER BY id")
+        nodes = _array(cursor.fetchall(), 3)
         cursor.execute(CURRENT_EDGES + " ORDER BY l.parent_id, l.component_id")
-        edges = cursor.fetchall()
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    price = np.fromiter((_as_float(r[1]) for r in rows), dtype=np.float64, count=len(rows))
-    foreign = np.fromiter((_foreign(r[2]) for r in rows), dtype=bool, count=len(rows))
-    if edges:
-        e = np.array([(a, b) for a, b, _q in edges], dtype=np.int64)
-        quantity = np.fromiter((q for _a, _b, q in edges), dtype=np.float64, count=len(edges))
-        parents = np.searchsorted(ids, e[:, 0])
-        children = np.searchsorted(ids, e[:, 1])
-    else:
-        parents = children = np.zeros(0, dtype=np.int64)
-        quantity = np.zeros(0)
-    return ids, price, foreign, parents, children, quantity
+        edges = _array(cursor.fetchall(), 3)
+    ids = nodes[:, 0].astype(np.int64)
+    parents = np.searchsorted(ids, edges[:, 0].astype(np.int64))
+    children = np.searchsorted(ids, edges[:, 1].astype(np.int64))
+    return ids, nodes[:, 1], nodes[:, 2] > 0, parents, children, edges[:, 2]
 
 
 def compute_all(using: str | None = None) -> Figures:
@@ -213,7 +209,18 @@ def compute_all(using: str | None = None) -> Figures:
     return Figures(ids, cost, imported, basis, rate, depth, {int(i): k for k, i in enumerate(ids)})
 
 
-# --- incremental -----------------------------------------------------------------------------------
+# --- evaluation: the figures of a set of products, before and after --------------------------------
+
+FIELDS = ("unit_cost", "imported_value", "value_basis", "localisation_rate", "depth")
+_STORED = ", ".join(
+    [
+        _FLOAT.format("{r}.unit_cost"),
+        _FLOAT.format("{r}.imported_value"),
+        _FLOAT.format("{r}.value_basis"),
+        _FLOAT.format("{r}.localisation_rate"),
+        "{r}.depth",
+    ]
+)
 
 
 @dataclass
@@ -228,36 +235,93 @@ class Override:
     factor: Mapping[tuple[int, int], float] = field(default_factory=dict)
 
 
-def _ancestors_cte(count: int) -> str:
-    marks = ", ".join(["%s"] * count)
-    return (
-        f"WITH RECURSIVE up(id) AS (SELECT id FROM {P} WHERE id IN ({marks}) "
-        f"UNION SELECT l.parent_id FROM {L} l JOIN {P} p ON p.current_revision_id = l.revision_id "
-        f"JOIN up ON l.component_id = up.id WHERE l.effective_quantity > 0) "
+@dataclass
+class Evaluation:
+    """New figures of ``ids`` (rounded as stored) beside what is stored (NaN where nothing is)."""
+
+    ids: np.ndarray
+    before: np.ndarray  # (n, 5): cost, imported, basis, rate, depth
+    after: np.ndarray
+
+    def figures_changed(self) -> np.ndarray:
+        """Rows whose money figures or rate changed (a history entry each)."""
+        a, b = self.after[:, :4], self.before[:, :4]
+        same = (np.abs(a - b) < 0.004) | (np.isnan(a) & np.isnan(b))
+        return ~same.all(axis=1)
+
+    def dirty(self) -> np.ndarray:
+        """Rows to write: never stored, or any figure changed (the depth too)."""
+        return self.figures_changed() | np.isnan(self.before[:, 0]) | (self.after[:, 4] != self.before[:, 4])
+
+    def changes(self) -> list[Change]:
+        out = []
+        for k, pid in enumerate(self.ids):
+            before = None if np.isnan(self.before[k, 0]) else _as_dict(self.before[k])
+            out.append(Change(int(pid), before, _as_dict(self.after[k])))
+        return out
+
+
+@dataclass
+class Change:
+    product_id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+
+
+def _as_dict(row: np.ndarray) -> dict[str, Any]:
+    return {
+        "unit_cost": money(row[0]),
+        "imported_value": money(row[1]),
+        "value_basis": money(row[2]),
+        "localisation_rate": percent(row[3]),
+        "depth": int(row[4]),
+    }
+
+
+def _rounded(cost, imported, basis, rate, depth) -> np.ndarray:
+    return np.column_stack(
+        [np.round(cost, 2), np.round(imported, 2), np.round(basis, 2), np.round(rate, 2), depth.astype(np.float64)]
     )
 
 
-def _subgraph(seeds: list[int], using: str) -> tuple[list[tuple], list[tuple]]:
-    """The seeds and their ancestors (with their stored figures), and the standard lines of those products
-    (with each component's stored figures and attributes): two queries whatever the size."""
-    cte = _ancestors_cte(len(seeds))
+def _ancestor_edges(seeds: list[int], using: str) -> np.ndarray:
+    """Every standard line whose parent is a seed or contains one at any depth (one recursive query),
+    with the parent's and the component's price, foreign flag and stored figures."""
+    marks = ", ".join(["%s"] * len(seeds))
+    sql = (
+        f"WITH RECURSIVE up(id) AS (SELECT id FROM {P} WHERE id IN ({marks}) "
+        f"UNION SELECT l.parent_id FROM {L} l JOIN {P} p ON p.current_revision_id = l.revision_id "
+        f"JOIN up ON l.component_id = up.id WHERE l.effective_quantity > 0) "
+        f"SELECT l.parent_id, l.component_id, l.effective_quantity, "
+        f"{_FLOAT.format('p.price')}, {_FOREIGN.format(t='p')}, {_STORED.format(r='rp')}, "
+        f"{_FLOAT.format('c.price')}, {_FOREIGN.format(t='c')}, {_STORED.format(r='rc')} "
+        f"FROM {L} l JOIN {P} p ON p.current_revision_id = l.revision_id JOIN {P} c ON c.id = l.component_id "
+        f"LEFT JOIN {R} rp ON rp.product_id = l.parent_id LEFT JOIN {R} rc ON rc.product_id = l.component_id "
+        f"WHERE l.effective_quantity > 0 AND l.parent_id IN (SELECT id FROM up)"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, seeds)
+        return _nan(_array(cursor.fetchall(), 17))
+
+
+def _attributes(ids: Iterable[int], using: str) -> np.ndarray:
+    """id, price, foreign flag and stored figures of a few products."""
+    ids = sorted(set(ids))
+    if not ids:
+        return np.zeros((0, 8))
+    marks = ", ".join(["%s"] * len(ids))
     with connections[using].cursor() as cursor:
         cursor.execute(
-            cte + f"SELECT p.id, p.price, p.origin_country, r.unit_cost, r.imported_value, r.value_basis, "
-            f"r.localisation_rate, r.depth FROM {P} p LEFT JOIN {R} r ON r.product_id = p.id "
-            f"WHERE p.id IN (SELECT id FROM up)",
-            seeds,
+            f"SELECT p.id, {_FLOAT.format('p.price')}, {_FOREIGN.format(t='p')}, {_STORED.format(r='r')} "
+            f"FROM {P} p LEFT JOIN {R} r ON r.product_id = p.id WHERE p.id IN ({marks})",
+            ids,
         )
-        nodes = cursor.fetchall()
-        cursor.execute(
-            cte + f"SELECT l.parent_id, l.component_id, l.effective_quantity, c.price, c.origin_country, "
-            f"r.unit_cost, r.imported_value, r.depth FROM {L} l JOIN {P} p ON p.current_revision_id = l.revision_id "
-            f"JOIN {P} c ON c.id = l.component_id LEFT JOIN {R} r ON r.product_id = l.component_id "
-            f"WHERE l.effective_quantity > 0 AND l.parent_id IN (SELECT id FROM up)",
-            seeds,
-        )
-        edges = cursor.fetchall()
-    return nodes, edges
+        return _nan(_array(cursor.fetchall(), 8))
+
+
+def _nan(a: np.ndarray) -> np.ndarray:
+    """``np.array`` makes NULLs ``nan`` only for float columns built from ``None``; be explicit."""
+    return a.astype(np.float64)
 
 
 def _replacement_parents(override: Override, using: str) -> list[int]:
@@ -275,179 +339,160 @@ def _replacement_parents(override: Override, using: str) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _component_attrs(ids: Iterable[int], using: str) -> dict[int, tuple]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    marks = ", ".join(["%s"] * len(ids))
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"SELECT p.id, p.price, p.origin_country, r.unit_cost, r.imported_value, r.depth FROM {P} p "
-            f"LEFT JOIN {R} r ON r.product_id = p.id WHERE p.id IN ({marks})",
-            ids,
-        )
-        return {row[0]: row[1:] for row in cursor.fetchall()}
-
-
-@dataclass
-class Change:
-    product_id: int
-    before: dict[str, Any] | None
-    after: dict[str, Any]
-
-
-def _stored(row: tuple | None) -> dict[str, Any] | None:
-    if row is None or row[0] is None:
-        return None
-    cost, imported, basis, rate, depth = row
-    return {
-        "unit_cost": Decimal(cost).quantize(CENT),
-        "imported_value": Decimal(imported).quantize(CENT),
-        "value_basis": Decimal(basis).quantize(CENT),
-        "localisation_rate": None if rate is None else Decimal(rate).quantize(CENT),
-        "depth": int(depth or 0),
-    }
-
-
-def evaluate(seeds: Iterable[int], override: Override | None = None, using: str | None = None) -> list[Change]:
-    """The new figures of ``seeds`` and all their ancestors, given the stored figures of everything else
-    and the ``override`` (for a what-if). Writes nothing."""
+def _evaluate(seeds: Iterable[int], override: Override | None = None, using: str | None = None) -> Evaluation | None:
     using = using or _db_alias()
     override = override or Override()
-    seed_list = sorted(set(seeds) | set(override.price) | set(override.origin))
-    seed_list += [p for p in _replacement_parents(override, using) if p not in seed_list]
-    if not seed_list:
-        return []
-    nodes, edges = _subgraph(seed_list, using)
-    local: dict[int, int] = {row[0]: k for k, row in enumerate(nodes)}
-    ext: dict[int, tuple] = {}
-    edge_list: list[tuple[int, int, float]] = []
-    for parent, component, qty, c_price, c_origin, c_cost, c_imported, c_depth in edges:
-        edge_list.append((parent, component, qty))
-        if component not in local:
-            ext[component] = (c_price, c_origin, c_cost, c_imported, c_depth)
+    seed_set = set(seeds) | set(override.price) | set(override.origin)
+    seed_set |= set(_replacement_parents(override, using))
+    if not seed_set:
+        return None
+    seed_list = sorted(seed_set)
+    rows = _ancestor_edges(seed_list, using)
+    parent_ids = rows[:, 0].astype(np.int64)
+    comp_ids = rows[:, 1].astype(np.int64)
+    quantity = rows[:, 2].copy()
     # Replacements move a line's quantity from the old component to the new one.
-    replace = list(override.replace)
-    if replace:
-        moved = []
-        for parent, component, qty in edge_list:
-            for old, new, only in replace:
-                if component == old and (only is None or only == parent):
-                    component = new
-                    qty = qty * override.factor.get((old, new), 1.0)
-                    break
-            moved.append((parent, component, qty))
-        edge_list = moved
-        missing = {c for _p, c, _q in edge_list if c not in local and c not in ext}
-        for pid, (c_price, c_origin, c_cost, c_imported, c_depth) in _component_attrs(missing, using).items():
-            ext[pid] = (c_price, c_origin, c_cost, c_imported, c_depth)
-    ext_ids = sorted(ext)
-    for pid in ext_ids:
-        local[pid] = len(local)
-    n = len(local)
-    price = np.zeros(n)
-    foreign = np.zeros(n, dtype=bool)
+    for old, new, only in override.replace:
+        hit = comp_ids == old
+        if only is not None:
+            hit &= parent_ids == only
+        comp_ids[hit] = new
+        quantity[hit] *= override.factor.get((old, new), 1.0)
+
+    set_ids = np.unique(np.concatenate([np.array(seed_list, dtype=np.int64), parent_ids]))
+    ext_ids = np.unique(comp_ids[~np.isin(comp_ids, set_ids)])
+    all_ids = np.concatenate([set_ids, ext_ids])
+    n, n_set = all_ids.size, set_ids.size
+    order = np.argsort(all_ids, kind="stable")
+    sorted_ids = all_ids[order]
+
+    def local(x: np.ndarray) -> np.ndarray:
+        return order[np.searchsorted(sorted_ids, x)]
+
+    # Node attributes: price, foreign, stored cost, imported, basis, rate, depth (NaN when not stored).
+    attrs = np.full((n, 7), np.nan)
+    if rows.shape[0]:
+        first_parent = np.unique(parent_ids, return_index=True)[1]
+        attrs[local(parent_ids[first_parent])] = rows[first_parent][:, 3:10]
+        original = rows[:, 1].astype(np.int64)
+        first_comp = np.unique(original, return_index=True)[1]
+        attrs[local(original[first_comp])[np.isin(original[first_comp], all_ids)]] = rows[first_comp][
+            np.isin(original[first_comp], all_ids)
+        ][:, 10:17]
+    missing = np.isnan(attrs[:, 0])
+    known = set(seed_list) | {int(i) for i in all_ids[missing]}
+    extra = _attributes(known, using)
+    if extra.shape[0]:
+        present = np.isin(extra[:, 0].astype(np.int64), all_ids)
+        attrs[local(extra[present, 0].astype(np.int64))] = extra[present, 1:8]
+    for pid, price in override.price.items():
+        if pid in set_ids:
+            attrs[local(np.array([pid]))[0], 0] = float(price or 0)
+    for pid, origin in override.origin.items():
+        if pid in set_ids:
+            attrs[local(np.array([pid]))[0], 1] = 1.0 if origin and origin != HOME_COUNTRY else 0.0
+
+    price = np.nan_to_num(attrs[:, 0])
+    foreign = attrs[:, 1] > 0
     fixed = np.zeros(n, dtype=bool)
-    fixed_cost = np.zeros(n)
-    fixed_imported = np.zeros(n)
-    fixed_depth = np.zeros(n, dtype=np.int64)
-    for row in nodes:
-        k = local[row[0]]
-        price[k] = float(override.price.get(row[0], row[1]) or 0)
-        foreign[k] = _foreign(override.origin.get(row[0], row[2]))
-    for pid in ext_ids:
-        c_price, c_origin, c_cost, c_imported, c_depth = ext[pid]
-        k = local[pid]
-        changed_leaf = pid in override.price or pid in override.origin
-        price[k] = float(override.price.get(pid, c_price) or 0)
-        foreign[k] = _foreign(override.origin.get(pid, c_origin))
-        if c_cost is None or changed_leaf:
-            # Never rolled up yet (or changed by the what-if): a component outside the set without a
-            # stored figure is a leaf at its price.
-            fixed_cost[k] = price[k]
-            fixed_imported[k] = price[k] if foreign[k] else 0.0
-        else:
-            fixed_cost[k] = float(c_cost)
-            fixed_imported[k] = float(c_imported)
-        fixed_depth[k] = int(c_depth or 0)
-        fixed[k] = True
-    # The same order of summation as the full sweep (edges by parent id, then component id).
-    edge_list.sort(key=lambda e: (e[0], e[1]))
-    if edge_list:
-        parents = np.fromiter((local[p] for p, _c, _q in edge_list), dtype=np.int64, count=len(edge_list))
-        children = np.fromiter((local[c] for _p, c, _q in edge_list), dtype=np.int64, count=len(edge_list))
-        quantity = np.fromiter((float(q) for _p, _c, q in edge_list), dtype=np.float64, count=len(edge_list))
-    else:
-        parents = children = np.zeros(0, dtype=np.int64)
-        quantity = np.zeros(0)
+    fixed[n_set:] = True
+    stored_cost, stored_imported, stored_depth = attrs[:, 2], attrs[:, 3], attrs[:, 6]
+    never = fixed & np.isnan(stored_cost)
+    # A component outside the set that was never rolled up is a leaf at its price.
+    fixed_cost = np.where(never, price, np.nan_to_num(stored_cost))
+    fixed_imported = np.where(never, np.where(foreign, price, 0.0), np.nan_to_num(stored_imported))
+    fixed_depth = np.nan_to_num(stored_depth).astype(np.int64)
+
+    # The same order of summation as the full sweep: by parent id, then component id.
+    by_id = np.lexsort((comp_ids, parent_ids))
     cost, imported, basis, rate, depth = sweep(
         price=price,
         foreign=foreign,
-        parents=parents,
-        children=children,
-        quantity=quantity,
+        parents=local(parent_ids[by_id]),
+        children=local(comp_ids[by_id]),
+        quantity=quantity[by_id],
         fixed=fixed,
         fixed_cost=fixed_cost,
         fixed_imported=fixed_imported,
         fixed_depth=fixed_depth,
     )
-    ids = np.array([row[0] for row in nodes], dtype=np.int64)
-    figures = Figures(ids, cost, imported, basis, rate, depth, local)
-    return [Change(row[0], _stored(row[3:8]), figures.of(row[0])) for row in nodes]
+    after = _rounded(cost, imported, basis, rate, depth)[:n_set]
+    before = attrs[:n_set, 2:7]
+    return Evaluation(set_ids, before, after)
+
+
+def evaluate(seeds: Iterable[int], override: Override | None = None, using: str | None = None) -> list[Change]:
+    """The new figures of ``seeds`` and all their ancestors, given the stored figures of everything else
+    and the ``override`` (for a what-if). Writes nothing."""
+    evaluation = _evaluate(seeds, override, using)
+    return [] if evaluation is None else evaluation.changes()
 
 
 # --- writing ---------------------------------------------------------------------------------------
 
-FIELDS = ("unit_cost", "imported_value", "value_basis", "localisation_rate", "depth")
+
+def _money_text(x: float) -> str:
+    return f"{x:.2f}"
 
 
-def _write(changes: list[Change], *, progress: Callable[[int, int], None] | None = None) -> int:
-    """Store the figures that changed, and a history entry for each product whose figures changed."""
-    now = timezone.now()
-    dirty = [c for c in changes if c.before is None or any(c.before[f] != c.after[f] for f in FIELDS)]
-    for start in range(0, len(dirty), WRITE_BATCH):
-        batch = dirty[start : start + WRITE_BATCH]
-        ProductRollup.objects.bulk_create(
-            [ProductRollup(product_id=c.product_id, computed_at=now, **c.after) for c in batch],
-            update_conflicts=True,
-            unique_fields=["product"],
-            update_fields=[*FIELDS, "computed_at"],
-        )
-        RollupHistory.objects.bulk_create(
-            [
-                RollupHistory(
-                    product_id=c.product_id,
-                    time=now,
-                    unit_cost=c.after["unit_cost"],
-                    value_basis=c.after["value_basis"],
-                    imported_value=c.after["imported_value"],
-                    localisation_rate=c.after["localisation_rate"],
-                )
-                for c in batch
-                if c.before is None or any(c.before[f] != c.after[f] for f in FIELDS[:4])
-            ]
-        )
-        if progress:
-            progress(start + len(batch), len(dirty))
-    return len(dirty)
+def _write(evaluation: Evaluation, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Store the figures that changed (one upsert per batch), and a history entry for each product whose
+    money figures or rate changed."""
+    alias = _db_alias()
+    connection = connections[alias]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    dirty = np.flatnonzero(evaluation.dirty())
+    history = set(np.flatnonzero(evaluation.figures_changed()).tolist())
+    upsert = (
+        f"INSERT INTO {R} (product_id, unit_cost, imported_value, value_basis, localisation_rate, depth, computed_at) "
+        f"VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (product_id) DO UPDATE SET "
+        + ", ".join(f"{f} = excluded.{f}" for f in (*FIELDS, "computed_at"))
+    )
+    insert_history = (
+        f"INSERT INTO {RollupHistory._meta.db_table} "
+        f"(product_id, time, unit_cost, value_basis, imported_value, localisation_rate) VALUES (%s, %s, %s, %s, %s, %s)"
+    )
+    ids, after = evaluation.ids, evaluation.after
+    with connection.cursor() as cursor:
+        for start in range(0, dirty.size, WRITE_BATCH):
+            batch = dirty[start : start + WRITE_BATCH]
+            values = []
+            entries = []
+            for k in batch.tolist():
+                pid = int(ids[k])
+                cost, imported, basis = (_money_text(x) for x in after[k, :3])
+                rate = None if np.isnan(after[k, 3]) else _money_text(after[k, 3])
+                values.append((pid, cost, imported, basis, rate, int(after[k, 4]), now))
+                if k in history:
+                    entries.append((pid, now, cost, basis, imported, rate))
+            cursor.executemany(upsert, values)
+            if entries:
+                cursor.executemany(insert_history, entries)
+            if progress:
+                progress(start + batch.size, dirty.size)
+    return int(dirty.size)
 
 
 @transaction.atomic
 def propagate(product_ids: Iterable[int]) -> int:
     """Update the stored figures of the given products and of every product that contains them at any
     depth (and only those). Returns the number of products whose figures changed."""
-    return _write(evaluate(product_ids))
+    evaluation = _evaluate(product_ids)
+    return 0 if evaluation is None else _write(evaluation)
 
 
 def recompute_all(*, progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute the whole catalogue in one sweep and store what changed."""
-    figures = compute_all()
     alias = _db_alias()
-    stored: dict[int, dict[str, Any] | None] = {}
+    figures = compute_all(alias)
     with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT product_id, unit_cost, imported_value, value_basis, localisation_rate, depth FROM {R}")
-        for row in cursor.fetchall():
-            stored[row[0]] = _stored(row[1:])
-    changes = [Change(int(pid), stored.get(int(pid)), figures.of(int(pid))) for pid in figures.ids]
+        cursor.execute(f"SELECT r.product_id, {_STORED.format(r='r')} FROM {R} r")
+        stored = _nan(_array(cursor.fetchall(), 6))
+    before = np.full((figures.ids.size, 5), np.nan)
+    if stored.shape[0]:
+        pos = np.searchsorted(figures.ids, stored[:, 0].astype(np.int64))
+        ok = (pos < figures.ids.size) & (figures.ids[np.minimum(pos, figures.ids.size - 1)] == stored[:, 0])
+        before[pos[ok]] = stored[ok, 1:6]
+    after = _rounded(figures.cost, figures.imported, figures.basis, figures.rate, figures.depth)
     with transaction.atomic(using=alias):
-        return _write(changes, progress=progress)
+        return _write(Evaluation(figures.ids, before, after), progress=progress)
