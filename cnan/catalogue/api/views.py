@@ -289,11 +289,21 @@ class RevisionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewse
         summary="What changed from this revision to another",
         description="Line by line, matched by component (and the line a substitute stands for): removed, "
         "added, changed (with the fields that differ) and unchanged lines.",
+        parameters=[
+            OpenApiParameter(
+                "with",
+                OpenApiTypes.INT,
+                description="The revision to compare with (default: the product's current revision).",
+            )
+        ],
         responses=s.LineDiffSerializer(many=True),
     )
-    @action(detail=True, methods=["get"], url_path=r"compare/(?P<other>\d+)")
-    def compare(self, request, pk=None, other=None):
+    @action(detail=True, methods=["get"])
+    def compare(self, request, pk=None):
         a = self.get_object()
+        other = request.query_params.get("with") or a.product.current_revision_id
+        if other is None:
+            raise Http404
         b = _revision(request, other)
         diffs = selectors.compare_revisions(a, b)
         ids = {d.component.pk for d in diffs}

@@ -399,8 +399,9 @@ def test_revision_create_freeze_and_compare(catalogue, officer, api):
     steel_line = next(line for line in second["lines"] if line["component_code"] == "ST")
     assert client.delete(f"{BASE}/lines/{steel_line['id']}/").status_code == 204
 
-    diff = client.get(f"{BASE}/revisions/{first}/compare/{second['id']}/").json()
+    diff = client.get(f"{BASE}/revisions/{first}/compare/", {"with": second["id"]}).json()
     assert [(d["code"], d["status"]) for d in diff] == [("ST", "removed"), ("S", "same")]
+    assert client.get(f"{BASE}/revisions/{first}/compare/").json() == diff  # with the current revision
     revisions = client.get(f"{BASE}/products/{catalogue.kit.pk}/revisions/").json()
     assert [(r["number"], r["is_frozen"], r["is_current"]) for r in revisions] == [(2, False, True), (1, True, False)]
     assert client.post(f"{BASE}/revisions/{first}/freeze/").status_code == 400

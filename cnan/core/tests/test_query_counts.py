@@ -190,6 +190,9 @@ APIS = {
     "productgroup-list": ("officer", "", 1),
     "objectchange-list": ("auditor", "?request_id={request_id}", 3),
     "user-list": ("auditor", "?q=staff", 4),
+    # owner, group and stored figures joined to the page
+    "product-list": ("officer", "", 3),
+    "catalogueedition-list": ("officer", "", 3),
 }
 
 
