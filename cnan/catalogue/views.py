@@ -380,7 +380,9 @@ class WhatIfView(PortalView):
                 "rows": rows,
                 "error": error,
                 "can_apply": has_perm(request.user, CHANGE_PRODUCT),
-                "apply_query": request.GET.urlencode() if request.method == "GET" else request.POST.urlencode(),
+                "codes": Product.objects.visible_to(request.user, "view")
+                .order_by("code")
+                .values_list("code", "name")[:2000],
             },
             status=status,
         )
