@@ -211,14 +211,14 @@ class Product(ClassifiedModel, TimestampedModel):
 
     @property
     def is_imported(self) -> bool:
-        return bool(self.origin_country) and self.origin_country.code != HOME_COUNTRY
+        return bool(self.origin_country) and str(self.origin_country) != HOME_COUNTRY
 
     def clean(self) -> None:
         super().clean()
         errors: dict[str, list] = {}
         if self.sourcing == Sourcing.PURCHASED and not self.supplier:
             errors["supplier"] = [_("A purchased part needs its supplier.")]
-        if self.sourcing == Sourcing.MADE and self.origin_country and self.origin_country.code != HOME_COUNTRY:
+        if self.sourcing == Sourcing.MADE and self.origin_country and str(self.origin_country) != HOME_COUNTRY:
             errors["origin_country"] = [
                 _(
                     "A product made by a security-industry enterprise is of Vietnamese origin; record an imported "
@@ -357,7 +357,7 @@ class BOMLine(TimestampedModel):
                     "component": self.component.code,
                 }
             ]
-        if self.substitute_for_id and self.substitute_for.revision_id != self.revision_id:
+        if self.substitute_for is not None and self.substitute_for.revision_id != self.revision_id:
             errors["substitute_for"] = [_("A substitute replaces a line of the same revision.")]
         if errors:
             raise ValidationError(errors)

@@ -242,7 +242,7 @@ def direct_contributions(*, product: Product) -> list[dict[str, Any]]:
     """The standard lines of the current revision with what each adds to cost and imported value."""
     if product.current_revision_id is None:
         return []
-    out = []
+    out: list[dict[str, Any]] = []
     for line in (
         BOMLine.objects.filter(revision_id=product.current_revision_id, effective_quantity__gt=0)
         .select_related("component", "component__rollup")
@@ -325,7 +325,7 @@ def compare_revisions(a: BOMRevision, b: BOMRevision) -> list[LineDiff]:
     def keyed(rev: BOMRevision) -> dict[tuple[int, int | None], BOMLine]:
         out = {}
         for line in rev.lines.select_related("component", "substitute_for"):
-            key = (line.component_id, line.substitute_for.component_id if line.substitute_for_id else None)
+            key = (line.component_id, line.substitute_for.component_id if line.substitute_for is not None else None)
             out[key] = line
         return out
 
