@@ -42,10 +42,14 @@ def product_get(*, user: Any, pk: Any) -> Product:
 
 
 def revision_get(*, user: Any, pk: Any) -> BOMRevision:
+    """A revision of a product the user may see: a revision has no classification of its own, its
+    product's applies (and the scope)."""
     try:
-        return BOMRevision.objects.visible_to(user, "view").select_related("product", "frozen_by").get(pk=pk)
+        revision = BOMRevision.objects.visible_to(user, "view").select_related("frozen_by").get(pk=pk)
     except (BOMRevision.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    revision.product = product_get(user=user, pk=revision.product_id)
+    return revision
 
 
 def revision_lines(revision: BOMRevision) -> QuerySet[BOMLine]:
@@ -142,7 +146,7 @@ def explode(*, user: Any, product: Product, max_level: int | None = None) -> lis
             quantity=Decimal(row[4]),
             unit=row[5],
             extended_quantity=float(row[6]),
-            code=row[7],
+            code=row[7] if row[18] else "",
             name=row[8] if row[18] else "",
             component_unit=row[9],
             sourcing=row[10],

@@ -186,9 +186,9 @@ class RollupHistorySerializer(serializers.ModelSerializer):
 
 
 class BOMLineSerializer(serializers.ModelSerializer):
-    """A line; the component's name is empty when the reader may not see the component."""
+    """A line; the component's code and name are empty when the reader may not see the component."""
 
-    component_code = serializers.CharField(source="component.code", read_only=True)
+    component_code = serializers.SerializerMethodField()
     component_name = serializers.SerializerMethodField()
     component_visible = serializers.SerializerMethodField()
 
@@ -217,6 +217,9 @@ class BOMLineSerializer(serializers.ModelSerializer):
     def _visible(self, obj: BOMLine) -> bool:
         visible = self.context.get("visible_components")
         return True if visible is None else obj.component_id in visible
+
+    def get_component_code(self, obj: BOMLine) -> str:
+        return obj.component.code if self._visible(obj) else ""
 
     def get_component_name(self, obj: BOMLine) -> str:
         return obj.component.name if self._visible(obj) else ""
