@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cnan.core import imports
 from cnan.core.permissions import can, has_perm, may_list
 from cnan.core.views.generic import (
     ObjectDeleteView,
@@ -27,6 +28,8 @@ from cnan.core.views.generic import (
 from . import bom_export, dashboards, selectors, services
 from .filters import EditionFilterSet, ProductFilterSet
 from .forms import BOMLineForm, EditionForm, ProductForm, RevisionForm, WhatIfForm
+from .imports import BOM as BOM_IMPORT
+from .imports import PRODUCTS as PRODUCT_IMPORT
 from .models import BOMLine, BOMRevision, CatalogueEdition, Product, ProductClass
 from .tables import EditionTable, ProductTable
 
@@ -78,6 +81,7 @@ class ProductListView(ObjectListView):
     filterset_class = ProductFilterSet
     selector = selectors.product_list
     export_key = "catalogue:product"
+    import_key = PRODUCT_IMPORT
     add_url_name = "catalogue:product_add"
     template_name = "catalogue/product_list.html"
 
@@ -105,6 +109,7 @@ class ProductDetailView(ObjectDetailView):
             "rate_trend": [(t.strftime("%d/%m/%Y"), r) for t, r in trend],
             "revisions": obj.revisions.select_related("frozen_by").order_by("-number"),
             "can_change_bom": can(user, "change", obj),
+            "bom_import_url": imports.url_for(user, BOM_IMPORT, product=obj.pk) if can(user, "change", obj) else None,
         }
 
 

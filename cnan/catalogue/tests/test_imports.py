@@ -180,3 +180,14 @@ def test_bom_import_into_another_enterprises_product_is_forbidden(catalogue, mak
     assert response.status_code == 404
     response = client.get(reverse("core:import_start", kwargs={"key": BOM}) + f"?product={catalogue.helmet.pk}")
     assert response.status_code == 200
+
+
+def test_the_import_buttons_show_to_who_may_import(catalogue, officer, make_user):
+    client = _client(officer)
+    page = client.get(reverse("catalogue:product_list")).content.decode()
+    assert 'id="import-button"' in page
+    page = client.get(catalogue.vest.get_absolute_url()).content.decode()
+    assert f"/imports/{BOM}/?product={catalogue.vest.pk}" in page
+    viewer = _client(make_user("ministry_leader", catalogue.world.bca))
+    assert 'id="import-button"' not in viewer.get(reverse("catalogue:product_list")).content.decode()
+    assert 'id="bom-import"' not in viewer.get(catalogue.vest.get_absolute_url()).content.decode()
