@@ -164,7 +164,7 @@ class ProductViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def explosion(self, request, pk=None):
         _product, lines = self._explode(request)
-        return Response(s.ExplodedLineSerializer(lines, many=True).data)
+        return Response(s.exploded_rows(lines))
 
     @extend_schema(
         summary="Total quantity of every component",

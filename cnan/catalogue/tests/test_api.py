@@ -566,3 +566,14 @@ def test_editions_are_the_departments(catalogue, ent_a_officer, api):
         format="json",
     )
     assert response.status_code == 403
+
+
+def test_the_explosion_is_exactly_what_its_documented_serializer_gives(catalogue, make_user):
+    from cnan.catalogue import selectors
+    from cnan.catalogue.api import serializers as s
+
+    user = make_user("department_officer", catalogue.world.h08)
+    other = make_user("enterprise_officer", catalogue.world.ent_b)
+    for reader, product in ((user, catalogue.vest), (other, catalogue.helmet)):
+        lines = selectors.explode(user=reader, product=product)
+        assert s.exploded_rows(lines) == s.ExplodedLineSerializer(lines, many=True).data
