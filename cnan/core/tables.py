@@ -14,6 +14,8 @@ class PortalTable(tables.Table):
         template_name = "components/table.html"
         attrs = {"class": "table table-sm table-hover align-middle mb-0"}
         empty_text = _("Nothing matches these filters.")
+        # The list card boosts its sorting and paging links into itself (htmx); a row's links open pages.
+        row_attrs = {"hx-boost": "false"}
 
 
 class ObjectChangeTable(PortalTable):
