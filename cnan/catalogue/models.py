@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from django_countries.fields import CountryField
 
@@ -70,22 +71,22 @@ class Sourcing(models.TextChoices):
 class Unit(models.TextChoices):
     """Units of measure. Lines in a unit of the same dimension as the component's are converted."""
 
-    PIECE = "piece", _("piece (cái)")
-    ITEM = "item", _("item (chiếc)")
-    SET = "set", _("set (bộ)")
-    PAIR = "pair", _("pair (đôi)")
-    BOX = "box", _("box (hộp)")
-    ROLL = "roll", _("roll (cuộn)")
-    SHEET = "sheet", _("sheet (tấm)")
-    KG = "kg", _("kilogram (kg)")
-    G = "g", _("gram (g)")
-    TONNE = "t", _("tonne (t)")
-    M = "m", _("metre (m)")
-    CM = "cm", _("centimetre (cm)")
-    MM = "mm", _("millimetre (mm)")
-    M2 = "m2", _("square metre (m²)")
-    L = "l", _("litre (l)")
-    ML = "ml", _("millilitre (ml)")
+    PIECE = "piece", _("piece")
+    ITEM = "item", _("item")
+    SET = "set", _("set")
+    PAIR = "pair", _("pair")
+    BOX = "box", _("box")
+    ROLL = "roll", _("roll")
+    SHEET = "sheet", _("sheet")
+    KG = "kg", pgettext_lazy("unit", "kg")
+    G = "g", pgettext_lazy("unit", "g")
+    TONNE = "t", pgettext_lazy("unit", "t")
+    M = "m", pgettext_lazy("unit", "m")
+    CM = "cm", pgettext_lazy("unit", "cm")
+    MM = "mm", pgettext_lazy("unit", "mm")
+    M2 = "m2", pgettext_lazy("unit", "m²")
+    L = "l", pgettext_lazy("unit", "l")
+    ML = "ml", pgettext_lazy("unit", "ml")
     LICENCE = "licence", _("licence")
     HOUR = "hour", _("hour")
 

@@ -18,7 +18,7 @@ from django.http import Http404
 from cnan.core.selectors import apply_filterset
 
 from . import rollup
-from .models import BOMLine, BOMRevision, CatalogueEdition, Product, ProductRollup, RollupHistory
+from .models import BOMLine, BOMRevision, CatalogueEdition, Product, ProductRollup, RollupHistory, Unit
 
 MAX_LEVELS = rollup.MAX_DEPTH
 
@@ -105,6 +105,19 @@ class ExplodedLine:
     def is_imported(self) -> bool:
         return bool(self.origin_country) and self.origin_country != "VN"
 
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.unit)
+
+    @property
+    def component_unit_label(self) -> str:
+        return unit_label(self.component_unit)
+
+
+def unit_label(code: str) -> str:
+    """The short name of a unit in the reader's language (``kg``, ``cái`` …)."""
+    return str(Unit(code).label) if code in Unit.values else code
+
 
 def explode(*, user: Any, product: Product, max_level: int | None = None) -> list[ExplodedLine]:
     """The standard configuration of ``product`` exploded through every level (or ``max_level`` levels):
@@ -176,6 +189,10 @@ class FlatLine:
     imported_value: Decimal | None
     is_leaf: bool
     visible: bool
+
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.unit)
 
     @property
     def total_cost(self) -> float:
