@@ -405,6 +405,9 @@ class WhatIfView(PortalView):
         require_catalogue(request)
         if not request.GET:
             return self._render(request, WhatIfForm(user=request.user))
+        if set(request.GET) <= {"component"}:
+            # From a product's "What if…" link: the component is filled in, the change not yet asked.
+            return self._render(request, WhatIfForm(user=request.user, initial={"component": request.GET["component"]}))
         form = WhatIfForm(request.GET, user=request.user)
         if not form.is_valid():
             return self._render(request, form, status=400)

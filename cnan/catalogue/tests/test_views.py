@@ -585,3 +585,11 @@ def test_htmx_list_request_gets_only_the_table(catalogue, officer, page):
     assert html.lstrip().startswith('<div id="list-table"')
     assert "<html" not in html
     assert page(officer).get(LIST).content.decode().count('id="list-table"') == 1
+
+
+def test_whatif_from_a_product_link_prefills_the_component_without_an_error(catalogue, eo_a, page):
+    response = page(eo_a).get(reverse("catalogue:whatif"), {"component": "S"})
+    assert response.status_code == 200
+    assert response.context["form"].initial["component"] == "S"
+    assert not response.context["form"].errors
+    assert response.context["rows"] is None
