@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from django_countries import countries
 from openpyxl import Workbook
@@ -21,7 +22,7 @@ QUANTITY = "#,##0.######"
 
 def headers() -> list[str]:
     return [
-        _("Level"),
+        pgettext("BOM", "Level"),
         _("Code"),
         _("Name"),
         _("Quantity per parent"),

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from django_countries import countries
 
@@ -192,7 +192,7 @@ def _target_product(user: Any, raw: str) -> Product:
 
 
 BOM_COLUMNS = (
-    Column("position", gettext_lazy("Position"), INTEGER, min_value=0, example="10"),
+    Column("position", pgettext_lazy("BOM", "Position"), INTEGER, min_value=0, example="10"),
     Column(
         "component",
         gettext_lazy("Component code"),

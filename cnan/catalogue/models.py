@@ -281,7 +281,7 @@ class BOMLine(TimestampedModel):
     component = models.ForeignKey(
         Product, verbose_name=_("component"), on_delete=models.PROTECT, related_name="used_in_lines"
     )
-    position = models.PositiveIntegerField(_("position"), default=10)
+    position = models.PositiveIntegerField(pgettext_lazy("BOM", "position"), default=10)
     quantity = models.DecimalField(
         _("quantity"), max_digits=18, decimal_places=6, validators=[MinValueValidator(Decimal("0.000001"))]
     )
