@@ -9,7 +9,7 @@ class CatalogueConfig(AppConfig):
 
     def ready(self) -> None:
         from cnan.accounts import roles
-        from cnan.core import exports, navigation, search
+        from cnan.core import exports, home, navigation, search
 
         from . import imports, selectors, tables
         from .models import Product
@@ -55,3 +55,27 @@ class CatalogueConfig(AppConfig):
                     key=f"catalogue:{key}", title=lambda t=title: str(t), selector=selector, table_class=table
                 )
             )
+        home.register(
+            home.Widget(
+                key="catalogue:localisation",
+                template="catalogue/partials/_home_localisation.html",
+                context=home_localisation,
+                order=20,
+                width=6,
+            )
+        )
+
+
+def home_localisation(user):
+    """The value-weighted localisation rate of the end products the user may see, and the weakest classes."""
+    from cnan.core.permissions import has_perm
+
+    from . import dashboards
+
+    if not has_perm(user, "catalogue.view_product"):
+        return None
+    totals = dashboards.totals(user=user)
+    if not totals.count:
+        return None
+    lowest = sorted((g for g in dashboards.rate_by_class(user=user) if g.rate is not None), key=lambda g: g.rate)[:3]
+    return {"totals": totals, "lowest": lowest}

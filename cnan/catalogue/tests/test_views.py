@@ -593,3 +593,12 @@ def test_whatif_from_a_product_link_prefills_the_component_without_an_error(cata
     assert response.context["form"].initial["component"] == "S"
     assert not response.context["form"].errors
     assert response.context["rows"] is None
+
+
+def test_home_shows_the_catalogues_localisation_rate_to_who_may_see_products(catalogue, officer, make_user, page):
+    html = page(officer).get(reverse("core:home")).content.decode()
+    assert 'id="localisation-widget"' in html
+    # V (74 %) and H (75 %): 1 − (2,600,000 + 1,000,000) / (10,000,000 + 4,000,000) = 74.29 %.
+    assert re.search(r'id="home-localisation-rate">74[.,]29 %', html)
+    nobody = make_user(None, None)
+    assert 'id="localisation-widget"' not in page(nobody).get(reverse("core:home")).content.decode()
