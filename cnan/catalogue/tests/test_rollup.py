@@ -333,3 +333,27 @@ def test_a_line_that_closes_a_loop_is_always_refused(world, graph, data):
         if ancestor.pk != child.pk:
             assert message.index(child.code) < message.rindex(ancestor.code)
         transaction.set_rollback(True)
+
+
+def test_the_bulk_write_path_stores_the_same_rows(catalogue, monkeypatch):
+    """On PostgreSQL many rows are written through COPY (here forced from one row); the rows and the history
+    entries are those of the row-by-row path."""
+    monkeypatch.setattr(rollup, "COPY_MIN_ROWS", 1)
+    expected = {
+        r.product_id: (r.unit_cost, r.imported_value, r.value_basis, r.localisation_rate, r.depth)
+        for r in ProductRollup.objects.all()
+    }
+    ProductRollup.objects.all().delete()
+    history_before = catalogue.vest.rollup_history.count()
+    assert rollup.recompute_all() == len(expected)
+    stored = {
+        r.product_id: (r.unit_cost, r.imported_value, r.value_basis, r.localisation_rate, r.depth)
+        for r in ProductRollup.objects.all()
+    }
+    assert stored == expected
+    assert catalogue.vest.rollup_history.count() == history_before + 1
+    # Twice in one transaction (the staging table is dropped and made again).
+    services.product_update(actor=None, instance=catalogue.sensor, data={"price": Decimal("3000000")})
+    services.product_update(actor=None, instance=catalogue.fabric, data={"price": Decimal("1")})
+    assert ProductRollup.objects.get(product=catalogue.vest).imported_value == Decimal("6000003.00")
+    assert_stored_equals_full_recompute()
