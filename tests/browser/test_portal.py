@@ -120,3 +120,40 @@ def test_auditor_pages_through_the_audit_log_and_finds_a_users_changes(page):
     page.fill("#id_actor", "KHONG.AI.CA")
     page.click("#filter-form button[type=submit]")
     expect(page.locator("#list-table")).to_contain_text("Không có kết quả phù hợp với bộ lọc.")
+
+
+def test_officer_follows_a_products_localisation_rate_through_its_bom(page):
+    sign_in(page)
+    # Diacritic-free search of the catalogue, in Vietnamese.
+    page.goto(page.base_url + "/catalogue/products/?q=mu+chong+dan")
+    rows = page.locator("table tbody tr")
+    expect(rows.filter(has_text="MCD-01A")).to_have_count(1)
+    rows.filter(has_text="MCD-01A").locator("a").first.click()
+    expect(page).to_have_url(re.compile(r"/catalogue/products/\d+/$"))
+    expect(page.locator("h1")).to_contain_text("Mũ chống đạn MCD-01A")
+    # The stored figures in Vietnamese number format, and the formula explained.
+    expect(page.locator("#localisation-rate")).to_have_text(re.compile(r"^\d{1,3},\d{2} %$"))
+    expect(page.locator("#rollup")).to_contain_text("nhập khẩu")
+
+    # Expand the first sub-assembly one level with htmx.
+    node = page.locator("#bom-tree li.bom-row:has(> button.tree-toggle)").first
+    child_code = node.get_attribute("data-code")
+    node.locator("button.tree-toggle").first.click()
+    expect(node.locator(".tree-children li.bom-row").first).to_be_visible()
+
+    # In that sub-assembly's current revision, adding the helmet as a component would loop: refused,
+    # with the loop named, and nothing saved.
+    page.goto(page.base_url + f"/catalogue/products/?q={child_code}")
+    page.locator("table tbody tr").filter(has_text=child_code).locator("a").first.click()
+    page.locator("#bom-tree .card-header a").first.click()
+    page.click("#add-line")
+    page.fill("#id_component", "MCD-01A")
+    page.fill("#id_quantity", "1")
+    page.click("#save-button")
+    expect(page.locator("#form-errors")).to_be_visible()
+    expect(page.locator("[data-field=component]")).to_contain_text(f"{child_code} → MCD-01A → {child_code}")
+
+    # The catalogue dashboard draws its charts from local assets, with the figures in tables.
+    page.goto(page.base_url + "/catalogue/dashboard/")
+    expect(page.locator("canvas, svg").first).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Công cụ hỗ trợ")
