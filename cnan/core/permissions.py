@@ -11,7 +11,9 @@ search, dashboards and reports all go through one of the two.
 
 Models opt in by declaring ``scope_lookup``: the ORM path from the model to ``Organization.path``
 (``"path"`` for an organisation itself, ``"organization__path"`` for a record owned by one). A lookup
-crossing a many-valued relation sets ``scope_multivalued = True``.
+crossing a many-valued relation sets ``scope_multivalued = True``. A record that belongs to several
+organisations at once (an assigned task: the assigning unit, the lead, the coordinating units) declares a
+tuple of lookups; it is visible when any of them is in scope.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ def has_classification(model: type[models.Model]) -> bool:
     return True
 
 
-def scope_q(user: Any, perm: str, lookup: str | None) -> Q | None:
+def scope_q(user: Any, perm: str, lookup: str | tuple[str, ...] | None) -> Q | None:
     """Organisation-scope part of the rule for ``perm``, as a filter on ``lookup`` (a path to
     ``Organization.path``). ``None`` means nowhere; an empty ``Q()`` means everywhere."""
     scope = grants_for(user).scope(perm)
@@ -118,7 +120,11 @@ def scope_q(user: Any, perm: str, lookup: str | None) -> Q | None:
         return Q()
     if lookup is None or not scope.paths:
         return None
-    return reduce(operator.or_, (Q(**{f"{lookup}__startswith": prefix}) for prefix in sorted(scope.paths)))
+    lookups = (lookup,) if isinstance(lookup, str) else tuple(lookup)
+    return reduce(
+        operator.or_,
+        (Q(**{f"{path}__startswith": prefix}) for path in lookups for prefix in sorted(scope.paths)),
+    )
 
 
 def visible_q(user: Any, model: type[models.Model], action: str = "view") -> Q | None:
@@ -143,19 +149,25 @@ def object_scope_paths(obj: models.Model) -> list[str]:
     lookup = getattr(type(obj), "scope_lookup", None)
     if not lookup:
         return []
-    values: list[Any] = [obj]
-    for part in lookup.split("__"):
-        next_values: list[Any] = []
-        for value in values:
-            if value is None:
-                continue
-            attr: Any = getattr(value, part, None)
-            if attr is not None and callable(getattr(attr, "all", None)):
-                next_values.extend(attr.all())
-            else:
-                next_values.append(attr)
-        values = next_values
-    return [v for v in values if isinstance(v, str) and v]
+    paths: list[str] = []
+    for one in (lookup,) if isinstance(lookup, str) else lookup:
+        values: list[Any] = [obj]
+        for part in one.split("__"):
+            next_values: list[Any] = []
+            for value in values:
+                if value is None:
+                    continue
+                try:
+                    attr: Any = getattr(value, part, None)
+                except ValueError:  # a many-to-many manager of a record not saved yet: nothing there yet
+                    continue
+                if attr is not None and callable(getattr(attr, "all", None)):
+                    next_values.extend(attr.all())
+                else:
+                    next_values.append(attr)
+            values = next_values
+        paths.extend(v for v in values if isinstance(v, str) and v and v not in paths)
+    return paths
 
 
 def has_perm(user: Any, perm: str, obj: models.Model | None = None) -> bool:

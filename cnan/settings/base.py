@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cnan.accounts",
     "cnan.organizations",
     "cnan.catalogue",
+    "cnan.directives",
     "cnan.api",
 ]
 
