@@ -28,12 +28,36 @@ def _units(request=None):
     return Organization.objects.visible_to(request.user, "view")
 
 
+# The choices of a page's filter form are what its user may see (the names of other units' documents and
+# committees do not leak); without a request (API, selectors, jobs) the rows are filtered anyway.
+def _documents(request=None):
+    if request is None:
+        return DirectiveDocument.objects.all()
+    return DirectiveDocument.objects.visible_to(request.user, "view")
+
+
+def _committees(request=None):
+    if request is None:
+        return SteeringCommittee.objects.all()
+    return SteeringCommittee.objects.visible_to(request.user, "view")
+
+
+class CommitteeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    organization = django_filters.ModelChoiceFilter(queryset=_units, label=_("Standing agency"))
+
+    class Meta:
+        model = SteeringCommittee
+        fields = ["q", "organization"]
+
+    def filter_q(self, queryset, name, value):
+        return text_filter(queryset, value) if value else queryset
+
+
 class DocumentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=DirectiveDocument.Kind.choices, label=_("Type"))
-    committee = django_filters.ModelChoiceFilter(
-        queryset=SteeringCommittee.objects.all(), label=_("Steering committee")
-    )
+    committee = django_filters.ModelChoiceFilter(queryset=_committees, label=_("Steering committee"))
     issued = django_filters.DateFromToRangeFilter(
         field_name="issued_on",
         label=_("Issued between"),
@@ -51,9 +75,9 @@ class DocumentFilterSet(django_filters.FilterSet):
 
 class TaskFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    document = django_filters.ModelChoiceFilter(queryset=DirectiveDocument.objects.all(), label=_("Document"))
+    document = django_filters.ModelChoiceFilter(queryset=_documents, label=_("Document"))
     committee = django_filters.ModelChoiceFilter(
-        field_name="document__committee", queryset=SteeringCommittee.objects.all(), label=_("Steering committee")
+        field_name="document__committee", queryset=_committees, label=_("Steering committee")
     )
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     lead = django_filters.ModelChoiceFilter(queryset=_units, label=_("Lead unit"))

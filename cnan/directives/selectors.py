@@ -20,7 +20,10 @@ def _get(qs: QuerySet, pk: Any):
 
 
 def committee_list(*, user: Any, filters: Any = None) -> QuerySet[SteeringCommittee]:
-    return SteeringCommittee.objects.visible_to(user, "view").select_related("organization")
+    from .filters import CommitteeFilterSet
+
+    qs = SteeringCommittee.objects.visible_to(user, "view").select_related("organization")
+    return apply_filterset(CommitteeFilterSet, filters, qs)
 
 
 def committee_get(*, user: Any, pk: Any) -> SteeringCommittee:
