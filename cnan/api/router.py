@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("cnan.organizations.api.urls")),
     path("", include("cnan.catalogue.api.urls")),
+    path("", include("cnan.directives.api.urls")),
     path("", include("cnan.accounts.api.urls")),
     path("", include("cnan.core.api.urls")),
 ]

@@ -121,6 +121,7 @@ class TaskFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return text_filter(queryset, value) if value else queryset
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_unit(self, queryset, name, value):
         return queryset.filter(Q(lead=value) | Q(coordinating=value)).distinct()
 

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from cnan.core.selectors import apply_filterset
 
-from .models import DirectiveDocument, ProgressReport, SteeringCommittee, Task
+from .models import DirectiveDocument, Evidence, Meeting, ProgressReport, SteeringCommittee, Task, TaskAdjustment
 
 
 def _get(qs: QuerySet, pk: Any):
@@ -61,3 +61,25 @@ def report_list(*, user: Any, task: Task) -> QuerySet[ProgressReport]:
         .prefetch_related("evidence", "events")
         .order_by("-reported_on", "-id")
     )
+
+
+def meeting_list(*, user: Any, committee: SteeringCommittee) -> QuerySet[Meeting]:
+    return Meeting.objects.visible_to(user, "view").filter(committee=committee).order_by("-held_on", "-id")
+
+
+def report_get(*, user: Any, pk: Any) -> ProgressReport:
+    return _get(
+        ProgressReport.objects.visible_to(user, "view")
+        .select_related("task", "task__document")
+        .prefetch_related("evidence", "events"),
+        pk,
+    )
+
+
+def adjustment_list(*, user: Any, task: Task) -> QuerySet[TaskAdjustment]:
+    """The decisions on a task, for whoever may see the task (they explain its current deadline)."""
+    return TaskAdjustment.objects.filter(task=task).order_by("decided_on", "id")
+
+
+def evidence_get(*, user: Any, pk: Any) -> Evidence:
+    return _get(Evidence.objects.visible_to(user, "view").select_related("report"), pk)

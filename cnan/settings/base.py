@@ -257,6 +257,8 @@ SPECTACULAR_SETTINGS = {
         "RestructuringKindEnum": "cnan.organizations.models.RestructuringEvent.Kind",
         "ParkStatusEnum": "cnan.organizations.models.IndustrialPark.Status",
         "ComplexRoleEnum": "cnan.organizations.models.ComplexMembership.Role",
+        "DirectiveKindEnum": "cnan.directives.models.DirectiveDocument.Kind",
+        "TaskAdjustmentKindEnum": "cnan.directives.models.TaskAdjustment.Kind",
     },
 }
 
