@@ -27,15 +27,82 @@
     document.head.appendChild(script);
   }
 
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // A Gantt-like timeline: data-gantt = [{label, start, end, startLabel, endLabel, status, colour, progress}]
+  // (ISO dates); one bar per row, from its start to its end, in its status colour.
+  function ganttOption(el) {
+    var rows = JSON.parse(el.getAttribute("data-gantt") || "[]");
+    return {
+      title: { text: el.getAttribute("data-title") || "", textStyle: { fontSize: 13 } },
+      tooltip: {
+        formatter: function (p) {
+          var r = rows[p.dataIndex];
+          return escapeHtml(r.label) + "<br>" + escapeHtml(r.startLabel) + " → " + escapeHtml(r.endLabel) +
+            "<br>" + escapeHtml(r.status) + " · " + r.progress + " %";
+        }
+      },
+      grid: { left: 70, right: 20, top: 35, bottom: 30 },
+      xAxis: { type: "time" },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },
+      series: [{
+        type: "custom",
+        encode: { x: [1, 2], y: 0 },
+        data: rows.map(function (r, i) { return [i, r.start, r.end]; }),
+        renderItem: function (params, api) {
+          var start = api.coord([api.value(1), api.value(0)]);
+          var end = api.coord([api.value(2), api.value(0)]);
+          var height = api.size([0, 1])[1] * 0.6;
+          return {
+            type: "rect",
+            shape: { x: start[0], y: start[1] - height / 2, width: Math.max(end[0] - start[0], 2), height: height },
+            style: { fill: rows[params.dataIndex].colour }
+          };
+        }
+      }]
+    };
+  }
+
+  // A task's progress over time: data-points = [[ISO date, percent], …], data-deadline = ISO date (a line).
+  function progressOption(el) {
+    var points = JSON.parse(el.getAttribute("data-points") || "[]");
+    var deadline = el.getAttribute("data-deadline");
+    var series = { type: "line", data: points, step: false, itemStyle: { color: "#a32020" } };
+    if (deadline) {
+      series.markLine = {
+        symbol: "none",
+        lineStyle: { color: "#dc3545", type: "dashed" },
+        label: { formatter: el.getAttribute("data-deadline-label") || "" },
+        data: [{ xAxis: deadline }]
+      };
+    }
+    return {
+      title: { text: el.getAttribute("data-title") || "", textStyle: { fontSize: 13 } },
+      tooltip: { trigger: "axis" },
+      grid: { left: 40, right: 20, top: 35, bottom: 30 },
+      xAxis: { type: "time" },
+      yAxis: { type: "value", min: 0, max: 100 },
+      series: [series]
+    };
+  }
+
   function renderCharts(root) {
     var nodes = (root || document).querySelectorAll(".chart[data-chart]");
     if (!nodes.length) { return; }
     loadEcharts(function () {
       nodes.forEach(function (el) {
         if (el.getAttribute("data-rendered")) { return; }
+        var kind = el.getAttribute("data-chart");
+        var chart = window.echarts.init(el);
+        if (kind === "gantt") { chart.setOption(ganttOption(el)); }
+        else if (kind === "progress") { chart.setOption(progressOption(el)); }
+        else {
         var labels = JSON.parse(el.getAttribute("data-labels") || "[]");
         var values = JSON.parse(el.getAttribute("data-values") || "[]");
-        var chart = window.echarts.init(el);
         chart.setOption({
           title: { text: el.getAttribute("data-title") || "", textStyle: { fontSize: 13 } },
           tooltip: { trigger: "axis" },
@@ -44,6 +111,7 @@
           yAxis: { type: "value", minInterval: 1 },
           series: [{ type: el.getAttribute("data-chart"), data: values, itemStyle: { color: "#a32020" } }]
         });
+        }
         el.setAttribute("data-rendered", "1");
         window.addEventListener("resize", function () { chart.resize(); });
       });
