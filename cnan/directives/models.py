@@ -409,7 +409,9 @@ class ReportEvent(models.Model):
     transition = models.CharField(max_length=32)
     from_state = models.CharField(max_length=16)
     to_state = models.CharField(max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     time = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True)
     decision_number = models.CharField(max_length=100, blank=True)
