@@ -123,10 +123,45 @@ def build(n: int, make_user) -> SimpleNamespace:
         catalogue_services.edition_create(
             actor=None, data={"organization": ent, "code": f"QD-{i}", "title": f"Danh mục thử {i}"}
         )
+        _directives_rows(i, ent)
         enterprises.append(ent)
         parent = corporation = ent
     extra_groups = [ProductGroup.objects.create(code=f"qg-{i}", name=f"Nhóm thử {i}") for i in range(n)]
     return SimpleNamespace(root=root, enterprises=enterprises, staff=staff, request_id=request_id, groups=extra_groups)
+
+
+def _directives_rows(i: int, ent) -> None:
+    """A committee of the enterprise, a document of it (in the committee) with a task it leads, coordinated
+    by itself."""
+    from cnan.directives import services as directive_services
+
+    committee = directive_services.committee_create(
+        actor=None, data={"organization": ent, "code": f"QBCD-{i}", "name": f"Ban chỉ đạo thử {i}"}
+    )
+    document = directive_services.document_create(
+        actor=None,
+        data={
+            "organization": ent,
+            "kind": "plan",
+            "number": f"{i}/KH-QE",
+            "issuer": "Giám đốc",
+            "issued_on": dt.date(2025, 1, i % 28 + 1),
+            "title": f"Kế hoạch thử {i}",
+            "committee": committee,
+        },
+    )
+    directive_services.task_create(
+        actor=None,
+        document=document,
+        data={
+            "number": str(i),
+            "content": f"Nhiệm vụ thử {i}",
+            "lead": ent,
+            "coordinating": [ent],
+            "deadline": dt.date(2030, 1, 1),
+            "expected_product": "Báo cáo",
+        },
+    )
 
 
 @pytest.fixture
@@ -177,6 +212,11 @@ PAGES = {
     # the owner and product-group selects of the filter form are one query each
     "catalogue:product_list": ("officer", "", 9),
     "catalogue:edition_list": ("officer", "", 7),
+    # the standing-agency select; the type / committee selects and the document, committee and unit
+    # selects of the task filters
+    "directives:committee_list": ("officer", "", 8),
+    "directives:document_list": ("officer", "", 8),
+    "directives:task_list": ("officer", "", 11),
 }
 
 # API (token or forced authentication: no session): grants (2), the page of rows, one query per prefetch.
