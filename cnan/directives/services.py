@@ -130,7 +130,7 @@ def document_update(*, actor: Any, instance: DirectiveDocument, data: dict[str, 
     if "implements" in data and instance.pk in {getattr(d, "pk", d) for d in data["implements"]}:
         raise ValidationError({"implements": _("A document cannot implement itself.")})
     document, changed = object_update(actor=actor, instance=instance, data=data, fields=DOCUMENT_FIELDS)
-    if changed and "issued_on" in changed:
+    if changed and "issued_on" in data:  # object_update says whether anything changed, not what
         early = document.tasks.filter(deadline__lt=document.issued_on).first()
         if early is not None:
             raise ValidationError(

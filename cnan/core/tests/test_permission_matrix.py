@@ -163,6 +163,7 @@ def scene(world, make_user, isolated_profile):
     s.change_secret = changes_for(s.facility_secret).first()
     s.other = make_user("enterprise_officer", s.ent_b, username="other-b", clearance=3, password=PASSWORD)
     _catalogue_pages_scene(s)
+    _directives_api_scene(s)
 
     def person(spec: Any, *, clearance: int, name: str):
         if spec == OWNER:
@@ -1113,6 +1114,347 @@ def catalogue_pages() -> list[Case]:
     ]
 
 
+# --- the directives' API ------------------------------------------------------------------------------
+
+
+def _directives_api_scene(s: SimpleNamespace) -> None:
+    """H08's committee and directive, a task led by ENT-A with a submitted report and its evidence, and the
+    classified twin of each; spares to delete."""
+    from cnan.directives import services as dirs
+
+    def committee(code: str, **extra: Any):
+        return dirs.committee_create(
+            actor=None, data={"organization": s.h08, "code": code, "name": f"Ban Chỉ đạo mẫu {code}", **extra}
+        )
+
+    def document(number: str, **extra: Any):
+        data = {"organization": s.h08, "kind": "directive", "issuer": "Bộ trưởng", "issued_on": dt.date(2025, 1, 10)}
+        return dirs.document_create(
+            actor=None, data={**data, "number": number, "title": f"Chỉ thị mẫu {number}", **extra}
+        )
+
+    def task(doc: Any, number: str, **extra: Any):
+        data = {"content": f"Nhiệm vụ mẫu {number}", "lead": s.ent_a, "expected_product": "Báo cáo"}
+        return dirs.task_create(
+            actor=None,
+            document=doc,
+            data={**data, "number": number, "deadline": dt.date(2027, 12, 31), **extra},
+        )
+
+    def report(t: Any):
+        upload = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 mau")
+        return dirs.report_submit(
+            actor=None, task=t, data={"percent": 30, "narrative": "Đã triển khai"}, files=[upload]
+        )
+
+    s.dir_committee = committee("BCĐ-M")
+    s.dir_committee_secret = committee("BCĐ-K", **SECRET)
+    s.dir_committee_spare = committee("BCĐ-X")
+    s.dir_doc = document("03/CT-MAU")
+    s.dir_doc_secret = document("04/CT-MAU", **SECRET)
+    s.dir_doc_spare = document("05/CT-MAU")
+    s.dir_task = task(s.dir_doc, "1")
+    s.dir_task_secret = task(s.dir_doc, "2", **SECRET)
+    s.dir_task_spare = task(s.dir_doc, "3")
+    s.dir_report = report(s.dir_task)
+    s.dir_report_secret = report(s.dir_task_secret)
+    s.dir_evidence = s.dir_report.evidence.get()
+    s.dir_evidence_secret = s.dir_report_secret.evidence.get()
+
+
+def directives_task_add(s, user, doc):
+    return {
+        "document": doc.pk,
+        "number": "9",
+        "content": "Nhiệm vụ mới",
+        "lead": s.ent_a.pk,
+        "regular": True,
+        "expected_product": "Báo cáo quý",
+    }
+
+
+def directives_api() -> list[Case]:
+    """The directives API. Reads need the view permission somewhere (403), then the record visible (404);
+    writes need the permission somewhere (403), the record visible (404), and the service checks it on the
+    side of the task it acts for."""
+    from cnan.directives.api import serializers as ds
+
+    c, d, t = "directives.%s_steeringcommittee", "directives.%s_directivedocument", "directives.%s_task"
+    seen = (ANON, 404, 403, 200, 404)
+    h08_write = (ANON, 403, 403, 200, 404)
+    committee = {"secret": "dir_committee_secret"}
+    doc = {"secret": "dir_doc_secret"}
+    task = {"secret": "dir_task_secret"}
+    report = {"secret": "dir_report_secret"}
+    return [
+        Case(
+            "directives-committee-list",
+            "GET",
+            c % "view",
+            "dir_committee",
+            DO,
+            NONE_H08,
+            (ANON, 200, 403, 200, 200),
+            **committee,
+            kwarg=None,
+            marker=True,
+        ),
+        Case(
+            "directives-committee-list",
+            "POST",
+            c % "add",
+            None,
+            DO,
+            LAB_H08,
+            (ANON, 403, 403, 201, None),
+            kwarg=None,
+            data=lambda s, user, obj: {"organization": s.h08.pk, "code": "BCĐ-N", "name": "Ban mới"},
+        ),
+        Case("directives-committee-detail", "GET", c % "view", "dir_committee", DO, NONE_H08, seen, **committee),
+        Case(
+            "directives-committee-detail",
+            "PUT",
+            c % "change",
+            "dir_committee",
+            DO,
+            LAB_H08,
+            h08_write,
+            **committee,
+            data=put(ds.CommitteeWriteSerializer, name="Ban Chỉ đạo mẫu (sửa)"),
+        ),
+        Case(
+            "directives-committee-detail",
+            "PATCH",
+            c % "change",
+            "dir_committee",
+            DO,
+            LAB_H08,
+            h08_write,
+            **committee,
+            data=const(name="Ban (sửa)"),
+        ),
+        Case(
+            "directives-committee-detail",
+            "DELETE",
+            c % "delete",
+            "dir_committee_spare",
+            DO,
+            LAB_H08,
+            (ANON, 403, 403, 204, 404),
+            **committee,
+        ),
+        Case("directives-committee-meetings", "GET", c % "view", "dir_committee", DO, NONE_H08, seen, **committee),
+        Case(
+            "directives-committee-meetings",
+            "POST",
+            c % "change",
+            "dir_committee",
+            DO,
+            LAB_H08,
+            (ANON, 403, 403, 201, 404),
+            **committee,
+            data=const(held_on="2026-01-16", title="Hội nghị tổng kết"),
+        ),
+        Case(
+            "directives-document-list",
+            "GET",
+            d % "view",
+            "dir_doc",
+            DO,
+            NONE_H08,
+            (ANON, 200, 403, 200, 200),
+            **doc,
+            kwarg=None,
+            marker=True,
+        ),
+        Case(
+            "directives-document-list",
+            "POST",
+            d % "add",
+            None,
+            DO,
+            LAB_H08,
+            (ANON, 403, 403, 201, None),
+            kwarg=None,
+            data=lambda s, user, obj: {
+                "organization": s.h08.pk,
+                "kind": "plan",
+                "number": "1/KH-MAU",
+                "issuer": "Cục trưởng",
+                "issued_on": "2025-02-01",
+                "title": "Kế hoạch mẫu",
+                "implements": [s.dir_doc.pk],
+            },
+        ),
+        Case("directives-document-detail", "GET", d % "view", "dir_doc", DO, NONE_H08, seen, **doc),
+        Case(
+            "directives-document-detail",
+            "PUT",
+            d % "change",
+            "dir_doc",
+            DO,
+            LAB_H08,
+            h08_write,
+            **doc,
+            data=put(ds.DocumentWriteSerializer, title="Chỉ thị mẫu (sửa)"),
+        ),
+        Case(
+            "directives-document-detail",
+            "PATCH",
+            d % "change",
+            "dir_doc",
+            DO,
+            LAB_H08,
+            h08_write,
+            **doc,
+            data=const(title="Chỉ thị (sửa)"),
+        ),
+        Case(
+            "directives-document-detail",
+            "DELETE",
+            d % "delete",
+            "dir_doc_spare",
+            DO,
+            LAB_H08,
+            (ANON, 403, 403, 204, 404),
+            **doc,
+        ),
+        Case(
+            "directives-task-list",
+            "GET",
+            t % "view",
+            "dir_task",
+            EO_A,
+            NONE_A,
+            (ANON, 200, 403, 200, 200),
+            **task,
+            kwarg=None,
+            query="?limit=500",
+            marker=True,
+        ),
+        # another enterprise does not see H08's directive (400); the uncleared, not its classified twin
+        Case(
+            "directives-task-list",
+            "POST",
+            t % "add",
+            "dir_doc",
+            DO,
+            NONE_H08,
+            (ANON, 400, 403, 201, 400),
+            **doc,
+            kwarg=None,
+            data=directives_task_add,
+        ),
+        Case("directives-task-detail", "GET", t % "view", "dir_task", EO_A, NONE_A, seen, **task),
+        Case(
+            "directives-task-detail",
+            "PUT",
+            t % "change",
+            "dir_task",
+            DO,
+            NONE_H08,
+            seen,
+            **task,
+            data=put(ds.TaskWriteSerializer, content="Nhiệm vụ mẫu (sửa)"),
+        ),
+        Case(
+            "directives-task-detail",
+            "PATCH",
+            t % "change",
+            "dir_task",
+            DO,
+            NONE_H08,
+            seen,
+            **task,
+            data=const(content="Nhiệm vụ (sửa)"),
+        ),
+        Case(
+            "directives-task-detail",
+            "DELETE",
+            t % "delete",
+            "dir_task_spare",
+            DO,
+            NONE_H08,
+            (ANON, 404, 403, 204, 404),
+            **task,
+        ),
+        Case("directives-task-reports", "GET", t % "view", "dir_task", EO_A, NONE_A, seen, **task),
+        Case(
+            "directives-task-reports",
+            "POST",
+            "directives.add_progressreport",
+            "dir_task",
+            EO_A,
+            NONE_A,
+            (ANON, 404, 403, 201, 404),
+            **task,
+            data=const(percent=40, narrative="Tiếp tục triển khai"),
+        ),
+        Case("directives-task-adjustments", "GET", t % "view", "dir_task", EO_A, NONE_A, seen, **task),
+        Case(
+            "directives-task-adjustments",
+            "POST",
+            "directives.add_taskadjustment",
+            "dir_task",
+            DO,
+            NONE_H08,
+            (ANON, 404, 403, 201, 404),
+            **task,
+            data=const(kind="pause", decision_number="9/QĐ-H08", decided_on="2025-05-01", reason="Chờ kinh phí"),
+        ),
+        Case(
+            "directives-report-detail",
+            "GET",
+            "directives.view_progressreport",
+            "dir_report",
+            EO_A,
+            NONE_A,
+            seen,
+            **report,
+        ),
+        # the report's state and its event
+        Case(
+            "directives-report-accept",
+            "POST",
+            "directives.change_progressreport",
+            "dir_report",
+            DO,
+            NONE_H08,
+            seen,
+            **report,
+            writes=2,
+        ),
+        Case(
+            "directives-report-return",
+            "POST",
+            "directives.change_progressreport",
+            "dir_report",
+            DO,
+            NONE_H08,
+            seen,
+            **report,
+            data=const(comment="Bổ sung số liệu"),
+            writes=2,
+        ),
+        Case(
+            "directives-evidence-download",
+            "GET",
+            "directives.view_evidence",
+            "dir_evidence",
+            EO_A,
+            NONE_A,
+            seen,
+            secret="dir_evidence_secret",
+        ),
+    ]
+
+
+S = org_serializers
+F = org_forms
+
+# --- the directives' pages ---------------------------------------------------------------------------
+
+
 S = org_serializers
 F = org_forms
 
@@ -1515,6 +1857,7 @@ CASES: list[Case] = [
     *catalogue_pages(),
     # --- the API ------------------------------------------------------------------------------------
     *catalogue_api(),
+    *directives_api(),
     *api_crud(
         "organization",
         obj="unit_a",

@@ -233,6 +233,10 @@ APIS = {
     # owner, group and stored figures joined to the page
     "product-list": ("officer", "", 3),
     "catalogueedition-list": ("officer", "", 3),
+    # members, visible documents implemented, coordinating units: one prefetch each
+    "directives-committee-list": ("officer", "", 4),
+    "directives-document-list": ("officer", "", 4),
+    "directives-task-list": ("officer", "", 4),
 }
 
 

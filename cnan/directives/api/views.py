@@ -28,7 +28,7 @@ from cnan.core.permissions import grants_for, may_list, perm_name
 
 from .. import selectors, services
 from ..filters import DocumentFilterSet, TaskFilterSet
-from ..models import DirectiveDocument, Evidence, ProgressReport, SteeringCommittee, Task
+from ..models import DirectiveDocument, Evidence, ProgressReport, SteeringCommittee, Task, TaskAdjustment
 from . import serializers as s
 
 _ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
@@ -195,7 +195,7 @@ class TaskViewSet(_Base):
     pagination_class = KeysetPagination  # cursor paging: page 1,000 costs what page 1 costs
     action_permissions = {
         "reports": (ProgressReport, "add"),
-        "adjustments": (Task, "change"),
+        "adjustments": (TaskAdjustment, "add"),
     }
 
     @staticmethod
