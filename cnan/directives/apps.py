@@ -11,8 +11,10 @@ class DirectivesConfig(AppConfig):
         from cnan.accounts import roles
         from cnan.core import exports, home, navigation, search
 
-        from . import selectors, tables
+        from . import imports, selectors, tables
         from .models import DirectiveDocument, Task
+
+        imports.register()
 
         search.register(
             DirectiveDocument, icon="bi-file-earmark-text", order=50, subtitle=lambda d: d.get_kind_display()
