@@ -7,9 +7,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -356,72 +357,118 @@ def refresh(task: Task, *, today: dt.date | None = None) -> None:
     today = today or timezone.localdate()
     node: Task | None = Task.objects.select_related("document", "parent").get(pk=task.pk)
     while node is not None:
-        children = list(node.children.all())
-        facts, points = _facts(node, today, children)
-        status = rules.derive(facts)
-        outlook = rules.forecast(
-            today=today,
-            assigned_on=facts.assigned_on,
-            deadline=facts.deadline,
-            points=points,
-            done=status in rules.DONE,
-            regular=node.regular,
-        )
-        Task.objects.filter(pk=node.pk).update(
-            status=status,
-            progress=100 if facts.completed_on else facts.progress,
-            effective_deadline=facts.deadline,
-            completed_on=facts.completed_on,
-            paused=facts.paused,
-            forecast_on=outlook.completion if outlook else None,
-        )
+        _refresh_node(node, today)
         node = Task.objects.select_related("document", "parent").get(pk=node.parent_id) if node.parent_id else None
 
 
+def _refresh_node(node: Task, today: dt.date) -> None:
+    """Recompute one task's derived state from its facts and its sub-tasks' stored state."""
+    children = list(node.children.all())
+    facts, points = _facts(node, today, children)
+    status = rules.derive(facts)
+    outlook = rules.forecast(
+        today=today,
+        assigned_on=facts.assigned_on,
+        deadline=facts.deadline,
+        points=points,
+        done=status in rules.DONE,
+        regular=node.regular,
+    )
+    Task.objects.filter(pk=node.pk).update(
+        status=status,
+        progress=100 if facts.completed_on else facts.progress,
+        effective_deadline=facts.deadline,
+        completed_on=facts.completed_on,
+        paused=facts.paused,
+        forecast_on=outlook.completion if outlook else None,
+    )
+
+
 def refresh_open_tasks(*, today: dt.date | None = None) -> int:
-    """The daily pass: every task not completed is brought up to date (dates move on)."""
+    """The daily pass: every task not completed is brought up to date (dates move on).
+
+    Every open task is refreshed once, deepest first, so that each parent reads its sub-tasks' new state
+    (also a parent whose sub-tasks are all done, e.g. a regular task, which no open leaf would reach).
+    The ids are read before the first write, so the pass does not iterate a result set it changes."""
     today = today or timezone.localdate()
-    count = 0
-    # Leaves first, so that each parent reads its children's new state.
-    for task in Task.objects.exclude(status__in=rules.DONE).filter(children__isnull=True).select_related("document"):
+    parent_of = dict(Task.objects.values_list("pk", "parent_id"))
+    depth: dict[int, int] = {}
+
+    def level(pk: int) -> int:
+        chain = []
+        while pk is not None and pk not in depth:
+            chain.append(pk)
+            pk = parent_of.get(pk)
+        d = depth[pk] if pk is not None else -1
+        for node in reversed(chain):
+            d += 1
+            depth[node] = d
+        return depth[chain[0]] if chain else d
+
+    open_ids = sorted(
+        Task.objects.exclude(status__in=rules.DONE).values_list("pk", flat=True), key=lambda pk: (-level(pk), pk)
+    )
+    for pk in open_ids:
         with transaction.atomic():
-            refresh(task, today=today)
-        count += 1
-    return count
+            node = Task.objects.select_related("document").filter(pk=pk).first()
+            if node is not None:
+                _refresh_node(node, today)
+    return len(open_ids)
+
+
+REMINDER_TITLES = {
+    Notification.Level.WARNING: gettext_lazy("Task %(task)s is due on %(date)s"),
+    Notification.Level.DANGER: gettext_lazy("Task %(task)s is overdue (deadline %(date)s)"),
+}
 
 
 def send_reminders(*, today: dt.date | None = None, days_before: int = 7) -> int:
-    """Notify the lead unit's people of tasks due within ``days_before`` days and of overdue tasks."""
+    """Notify the lead unit's people of tasks due within ``days_before`` days and of overdue tasks.
+
+    Reads the stored status (``refresh_open_tasks`` first brings it to ``today``). Each person holding a
+    current membership of the lead unit who may see the task is told once a day, in their language: a
+    reminder already sent since local midnight (same person, same task page, same level) is not sent
+    again, so the daily job may run twice. Returns the number of notifications sent."""
     from cnan.accounts.models import Membership
 
     today = today or timezone.localdate()
     soon = today + dt.timedelta(days=days_before)
-    sent = 0
     due = Task.objects.filter(
         status__in=(Status.NOT_STARTED, Status.IN_PROGRESS), effective_deadline__gte=today, effective_deadline__lte=soon
     )
     overdue = Task.objects.filter(status=Status.OVERDUE)
-    for task, level, title in [
-        *(
-            (t, Notification.Level.WARNING, _("Task %(task)s is due on %(date)s"))
-            for t in due.select_related("lead", "document")
-        ),
-        *(
-            (t, Notification.Level.DANGER, _("Task %(task)s is overdue (deadline %(date)s)"))
-            for t in overdue.select_related("lead", "document")
-        ),
-    ]:
+    work = [
+        *((t, Notification.Level.WARNING) for t in due.select_related("lead", "document")),
+        *((t, Notification.Level.DANGER) for t in overdue.select_related("lead", "document")),
+    ]
+    if not work:
+        return 0
+    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    urls = {task.get_absolute_url() for task, _level in work}
+    already = set(
+        Notification.objects.filter(created_at__gte=midnight, url__in=urls).values_list("recipient_id", "url", "level")
+    )
+    people: dict[int, list] = {}
+    for membership in (
+        Membership.objects.current(on=today)
+        .filter(organization__in={task.lead_id for task, _level in work}, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    ):
+        users = people.setdefault(membership.organization_id, [])
+        if all(u.pk != membership.user_id for u in users):
+            users.append(membership.user)
+    sent = 0
+    for task, level in work:
+        url = task.get_absolute_url()
         date = task.effective_deadline.strftime("%d/%m/%Y") if task.effective_deadline else "—"
-        for membership in Membership.objects.filter(organization=task.lead).select_related("user"):
-            if not membership.user.is_active or not has_perm(membership.user, "directives.view_task", task):
+        for user in people.get(task.lead_id, ()):
+            if (user.pk, url, level) in already or not has_perm(user, "directives.view_task", task):
                 continue
-            notification_send(
-                recipient=membership.user,
-                title=title % {"task": task, "date": date},
-                body=task.content[:500],
-                url=task.get_absolute_url(),
-                level=level,
-            )
+            with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+                title = str(REMINDER_TITLES[level]) % {"task": task, "date": date}
+            notification_send(recipient=user, title=title, body=task.content[:500], url=url, level=level)
+            already.add((user.pk, url, level))
             sent += 1
     return sent
 
