@@ -10,13 +10,23 @@ from cnan.core.context import action_context
 
 
 class Command(BaseCommand):
-    help = "CNAN operations: 'demo' builds the demo world; 'accounts' lists the demo accounts."
+    help = (
+        "CNAN operations: 'demo' builds the demo world; 'accounts' lists the demo accounts; "
+        "'daily' queues the daily follow-up (task statuses, reminders)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         build = sub.add_parser("demo", help="Build the demo world (skipped if it is already there).")
         build.add_argument("--dry-run", action="store_true", help="Build in a transaction, then roll back.")
         sub.add_parser("accounts", help="Print the demo accounts and their roles.")
+        daily = sub.add_parser(
+            "daily",
+            help="Queue the daily follow-up of directives (statuses as dates pass, reminders); "
+            "run once a day by deploy/cnan-daily.timer.",
+        )
+        daily.add_argument("--now", action="store_true", help="Run it here and now instead of queueing it.")
+        daily.add_argument("--date", help="The day to run it for (YYYY-MM-DD; default: today).")
 
     def handle(self, *args, **options):
         action = options["action"]
@@ -24,6 +34,27 @@ class Command(BaseCommand):
             self._demo(dry_run=options["dry_run"])
         elif action == "accounts":
             self._print_accounts()
+        elif action == "daily":
+            self._daily(now=options["now"], day=options["date"])
+
+    def _daily(self, *, now: bool, day: str | None) -> None:
+        import datetime as dt
+
+        from cnan.core import daily
+
+        if day:
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError as exc:
+                raise CommandError(f"--date: {day!r} is not a date (YYYY-MM-DD).") from exc
+        for job in daily.tasks():
+            if now:
+                with action_context(source="command"):
+                    result = job.call(day)
+                self.stdout.write(self.style.SUCCESS(f"{job.module_path}: done {result or ''}".rstrip()))
+            else:
+                queued = job.enqueue(day)
+                self.stdout.write(self.style.SUCCESS(f"{job.module_path}: queued (task {queued.id})."))
 
     def _demo(self, *, dry_run: bool) -> None:
         if demo.already_loaded():
