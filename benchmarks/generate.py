@@ -1,7 +1,8 @@
 """One deterministic generator for the benchmark world: `python -m benchmarks.generate --scale smoke`.
 
 Builds, at the scale asked: organisations under a Ministry root (enterprises with facilities), users
-with memberships, audit rows, and the product catalogue with its multi-level BOMs (``catalogue_world``).
+with memberships, audit rows, the product catalogue with its multi-level BOMs (``catalogue_world``) and
+the directives with their tasks, sub-tasks and reports (``directives_world``).
 Writes go through the services where the number is small and in bulk where a benchmark only needs rows
 to read (the audit log, the catalogue), always with a fixed seed. Each part is generated once; a
 workload names the parts it needs (``NEEDS``) so that, say, the catalogue workloads at national scale
@@ -20,7 +21,7 @@ SIZES = {
 }
 
 
-PARTS = ("world", "audit", "catalogue")
+PARTS = ("world", "audit", "catalogue", "directives")
 
 
 def generate(scale: str, log=print, parts: tuple[str, ...] = PARTS) -> dict[str, int]:
@@ -31,6 +32,10 @@ def generate(scale: str, log=print, parts: tuple[str, ...] = PARTS) -> dict[str,
         from . import catalogue_world
 
         catalogue_world.generate(scale, log)
+    if "directives" in parts:
+        from . import directives_world
+
+        directives_world.generate(scale, log)
     return _counts()
 
 
@@ -135,6 +140,7 @@ def _counts() -> dict[str, int]:
     from cnan.accounts.models import User
     from cnan.catalogue.models import BOMLine, Product
     from cnan.core.models import ObjectChange
+    from cnan.directives.models import ProgressReport, Task
     from cnan.organizations.models import Facility, Organization
 
     return {
@@ -144,6 +150,8 @@ def _counts() -> dict[str, int]:
         "audit_rows": ObjectChange.objects.count(),
         "products": Product.objects.count(),
         "bom_lines": BOMLine.objects.count(),
+        "tasks": Task.objects.count(),
+        "progress_reports": ProgressReport.objects.count(),
     }
 
 
