@@ -6,6 +6,7 @@ import datetime as dt
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import timezone
 
 import pytest
 
@@ -15,7 +16,7 @@ from cnan.core.models import Notification
 from cnan.directives import services, tasks
 from cnan.directives.models import Status, Task
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
