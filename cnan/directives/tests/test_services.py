@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 import pytest
 
@@ -16,7 +17,7 @@ from cnan.directives import services
 from cnan.directives.models import Evidence, ProgressReport, ReportEvent, Status, Task
 from cnan.organizations import services as org_services
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @contextmanager
