@@ -164,6 +164,7 @@ def scene(world, make_user, isolated_profile):
     s.other = make_user("enterprise_officer", s.ent_b, username="other-b", clearance=3, password=PASSWORD)
     _catalogue_pages_scene(s)
     _directives_api_scene(s)
+    _directives_pages_scene(s)
 
     def person(spec: Any, *, clearance: int, name: str):
         if spec == OWNER:
@@ -1455,8 +1456,381 @@ F = org_forms
 # --- the directives' pages ---------------------------------------------------------------------------
 
 
-S = org_serializers
-F = org_forms
+def _directives_pages_scene(s: SimpleNamespace) -> None:
+    """The spare document carries an attachment (downloaded through its page, never a media address)."""
+    from cnan.directives import services as dirs
+
+    dirs.document_update(
+        actor=None,
+        instance=s.dir_doc_spare,
+        data={"attachment": ContentFile(b"%PDF-1.4 chi thi", name="chi-thi.pdf")},
+    )
+
+
+def directives_pages() -> list[Case]:
+    """Every page of the directives. H08's committees and documents are the Department's; ENT-A sees and
+    reports on the task it leads (another enterprise: 404). Writes on a task need the permission on the side
+    they act for: the assigning unit (H08) edits, adjusts and reviews, the lead (ENT-A) reports and cascades;
+    the auditor sees everything and may do none of it (403)."""
+    from cnan.directives.forms import CommitteeForm, DocumentForm, TaskForm
+
+    r = "directives:%s"
+    seen = (LOGIN, 404, 404, 200, 404)
+    edit_get = (LOGIN, 404, 403, 200, 404)
+    changed = (LOGIN, 404, 403, 302, 404)
+    com = "directives.%s_steeringcommittee"
+    doc = "directives.%s_directivedocument"
+    task = "directives.%s_task"
+    view_com = (com % "view", "dir_committee", DO, NONE_H08)
+    view_doc = (doc % "view", "dir_doc", DO, NONE_H08)
+    view_task = (task % "view", "dir_task", EO_A, NONE_A)
+    return [
+        Case(
+            r % "committee_list",
+            "GET",
+            com % "view",
+            "dir_committee",
+            DO,
+            NONE_H08,
+            (LOGIN, 200, 403, 200, 200),
+            secret="dir_committee_secret",
+            kwarg=None,
+            marker=True,
+            export=True,
+        ),
+        Case(r % "committee_add", "GET", com % "add", None, DO, LAB_H08, (LOGIN, 403, 403, 200, None), kwarg=None),
+        Case(
+            r % "committee_add",
+            "POST",
+            com % "add",
+            None,
+            DO,
+            LAB_H08,
+            (LOGIN, 403, 403, 302, None),
+            kwarg=None,
+            data=lambda s, user, obj: {
+                "organization": s.h08.pk,
+                "code": "BCĐ-N",
+                "name": "Ban Chỉ đạo mới",
+                "classification": 0,
+            },
+        ),
+        Case(r % "committee_detail", "GET", *view_com, seen, secret="dir_committee_secret"),
+        Case(r % "steeringcommittee_history", "GET", *view_com, seen, secret="dir_committee_secret"),
+        Case(
+            r % "steeringcommittee_edit",
+            "GET",
+            com % "change",
+            "dir_committee",
+            DO,
+            LAB_H08,
+            edit_get,
+            secret="dir_committee_secret",
+        ),
+        Case(
+            r % "steeringcommittee_edit",
+            "POST",
+            com % "change",
+            "dir_committee",
+            DO,
+            LAB_H08,
+            changed,
+            secret="dir_committee_secret",
+            data=edit(CommitteeForm, head="Thứ trưởng (sửa)"),
+        ),
+        Case(
+            r % "steeringcommittee_delete",
+            "GET",
+            com % "delete",
+            "dir_committee_spare",
+            DO,
+            LAB_H08,
+            edit_get,
+            secret="dir_committee_secret",
+        ),
+        Case(
+            r % "steeringcommittee_delete",
+            "POST",
+            com % "delete",
+            "dir_committee_spare",
+            DO,
+            LAB_H08,
+            changed,
+            secret="dir_committee_secret",
+        ),
+        Case(
+            r % "meeting_add",
+            "GET",
+            com % "change",
+            "dir_committee",
+            DO,
+            LAB_H08,
+            edit_get,
+            secret="dir_committee_secret",
+        ),
+        Case(
+            r % "meeting_add",
+            "POST",
+            com % "change",
+            "dir_committee",
+            DO,
+            LAB_H08,
+            changed,
+            secret="dir_committee_secret",
+            data=const(held_on="2026-01-05", title="Phiên họp thứ nhất", classification=0),
+        ),
+        Case(
+            r % "document_list",
+            "GET",
+            doc % "view",
+            "dir_doc",
+            DO,
+            NONE_H08,
+            (LOGIN, 200, 403, 200, 200),
+            secret="dir_doc_secret",
+            kwarg=None,
+            marker=True,
+            export=True,
+        ),
+        Case(r % "document_add", "GET", doc % "add", None, DO, LAB_H08, (LOGIN, 403, 403, 200, None), kwarg=None),
+        Case(
+            r % "document_add",
+            "POST",
+            doc % "add",
+            None,
+            DO,
+            LAB_H08,
+            (LOGIN, 403, 403, 302, None),
+            kwarg=None,
+            data=lambda s, user, obj: {
+                "organization": s.h08.pk,
+                "kind": "plan",
+                "number": "06/KH-MAU",
+                "issuer": "Cục trưởng",
+                "issued_on": "2025-02-01",
+                "title": "Kế hoạch mới",
+                "classification": 0,
+            },
+        ),
+        Case(r % "document_detail", "GET", *view_doc, seen, secret="dir_doc_secret"),
+        Case(r % "directivedocument_history", "GET", *view_doc, seen, secret="dir_doc_secret"),
+        Case(r % "document_export", "GET", *view_doc, seen, secret="dir_doc_secret"),
+        Case(
+            r % "document_attachment",
+            "GET",
+            doc % "view",
+            "dir_doc_spare",
+            DO,
+            NONE_H08,
+            seen,
+            secret="dir_doc_secret",
+        ),
+        Case(
+            r % "directivedocument_edit",
+            "GET",
+            doc % "change",
+            "dir_doc",
+            DO,
+            LAB_H08,
+            edit_get,
+            secret="dir_doc_secret",
+        ),
+        Case(
+            r % "directivedocument_edit",
+            "POST",
+            doc % "change",
+            "dir_doc",
+            DO,
+            LAB_H08,
+            changed,
+            secret="dir_doc_secret",
+            data=edit(DocumentForm, summary="Tóm tắt (sửa)"),
+        ),
+        Case(
+            r % "directivedocument_delete",
+            "GET",
+            doc % "delete",
+            "dir_doc_spare",
+            DO,
+            LAB_H08,
+            edit_get,
+            secret="dir_doc_secret",
+        ),
+        Case(
+            r % "directivedocument_delete",
+            "POST",
+            doc % "delete",
+            "dir_doc_spare",
+            DO,
+            LAB_H08,
+            changed,
+            secret="dir_doc_secret",
+        ),
+        # a task of H08's document: the assigning unit adds it (the auditor sees the document: 403)
+        Case(
+            r % "task_add",
+            "GET",
+            task % "add",
+            "dir_doc",
+            DO,
+            AUDITOR,
+            edit_get,
+            secret="dir_doc_secret",
+            kwarg="document_pk",
+        ),
+        Case(
+            r % "task_add",
+            "POST",
+            task % "add",
+            "dir_doc",
+            DO,
+            AUDITOR,
+            changed,
+            secret="dir_doc_secret",
+            kwarg="document_pk",
+            data=lambda s, user, d: {
+                "number": "9",
+                "content": "Nhiệm vụ mới",
+                "lead": s.ent_a.pk,
+                "deadline": "2027-06-30",
+                "reporting_cycle": "quarter",
+                "expected_product": "Báo cáo",
+                "priority": "normal",
+                "classification": 0,
+            },
+        ),
+        Case(
+            r % "task_list",
+            "GET",
+            task % "view",
+            "dir_task",
+            EO_A,
+            NONE_A,
+            (LOGIN, 200, 403, 200, 200),
+            secret="dir_task_secret",
+            kwarg=None,
+        ),
+        Case(r % "task_detail", "GET", *view_task, seen, secret="dir_task_secret"),
+        Case(r % "task_history", "GET", *view_task, seen, secret="dir_task_secret"),
+        Case(r % "task_edit", "GET", task % "change", "dir_task", DO, AUDITOR, edit_get, secret="dir_task_secret"),
+        Case(
+            r % "task_edit",
+            "POST",
+            task % "change",
+            "dir_task",
+            DO,
+            AUDITOR,
+            changed,
+            secret="dir_task_secret",
+            data=edit(TaskForm, content="Nhiệm vụ mẫu 1 (sửa)"),
+        ),
+        Case(
+            r % "task_delete",
+            "GET",
+            task % "delete",
+            "dir_task_spare",
+            DO,
+            AUDITOR,
+            edit_get,
+            secret="dir_task_secret",
+        ),
+        Case(
+            r % "task_delete",
+            "POST",
+            task % "delete",
+            "dir_task_spare",
+            DO,
+            AUDITOR,
+            changed,
+            secret="dir_task_secret",
+        ),
+        # the lead cascades part of its task to a unit under it
+        Case(
+            r % "subtask_add",
+            "GET",
+            task % "add",
+            "dir_task",
+            EO_A,
+            AUDITOR,
+            edit_get,
+            secret="dir_task_secret",
+            kwarg="parent_pk",
+        ),
+        Case(
+            r % "subtask_add",
+            "POST",
+            task % "add",
+            "dir_task",
+            EO_A,
+            AUDITOR,
+            changed,
+            secret="dir_task_secret",
+            kwarg="parent_pk",
+            data=lambda s, user, t: {
+                "number": "1.1",
+                "content": "Phần việc của phân xưởng",
+                "lead": s.unit_a.pk,
+                "deadline": "2027-06-30",
+                "reporting_cycle": "quarter",
+                "expected_product": "Báo cáo",
+                "priority": "normal",
+                "classification": 0,
+            },
+        ),
+        Case(
+            r % "report_add",
+            "POST",
+            "directives.add_progressreport",
+            "dir_task",
+            EO_A,
+            AUDITOR,
+            changed,
+            secret="dir_task_secret",
+            data=const(percent="50", narrative="Đã có dự thảo", reported_on="2026-01-05"),
+        ),
+        # accepting: the report's state and its event
+        Case(
+            r % "report_review",
+            "POST",
+            "directives.change_progressreport",
+            "dir_report",
+            DO,
+            AUDITOR,
+            changed,
+            secret="dir_report_secret",
+            data=const(action="accept"),
+            writes=2,
+        ),
+        Case(
+            r % "adjustment_add",
+            "POST",
+            "directives.add_taskadjustment",
+            "dir_task",
+            DO,
+            AUDITOR,
+            changed,
+            secret="dir_task_secret",
+            data=const(
+                kind="extend",
+                decision_number="88/QĐ-H08",
+                decided_on="2026-01-05",
+                new_deadline="2028-06-30",
+                reason="Chờ kinh phí",
+            ),
+        ),
+        Case(
+            r % "evidence_download",
+            "GET",
+            "directives.view_evidence",
+            "dir_evidence",
+            EO_A,
+            NONE_A,
+            seen,
+            secret="dir_evidence_secret",
+        ),
+        Case(r % "dashboard", "GET", task % "view", None, EO_A, NONE_A, (LOGIN, 200, 403, 200, None), kwarg=None),
+    ]
+
 
 CASES: list[Case] = [
     # --- core ---------------------------------------------------------------------------------------
@@ -1855,6 +2229,7 @@ CASES: list[Case] = [
     ),
     # --- the catalogue (pages) ----------------------------------------------------------------------
     *catalogue_pages(),
+    *directives_pages(),
     # --- the API ------------------------------------------------------------------------------------
     *catalogue_api(),
     *directives_api(),
