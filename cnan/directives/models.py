@@ -174,7 +174,7 @@ class Cycle(models.TextChoices):
     YEAR = "year", _("Yearly")
 
 
-CYCLE_DAYS = {Cycle.MONTH: 31, Cycle.QUARTER: 92, Cycle.HALF_YEAR: 183, Cycle.YEAR: 366}
+CYCLE_DAYS: dict[str, int] = {Cycle.MONTH: 31, Cycle.QUARTER: 92, Cycle.HALF_YEAR: 183, Cycle.YEAR: 366}
 
 
 class Task(ClassifiedModel, TimestampedModel):
@@ -268,7 +268,7 @@ class Task(ClassifiedModel, TimestampedModel):
                 _("The deadline cannot be before the document was issued (%(date)s).")
                 % {"date": self.document.issued_on.strftime("%d/%m/%Y")}
             ]
-        if self.parent_id and self.document_id and self.parent.document_id != self.document_id:
+        if self.parent is not None and self.document_id and self.parent.document_id != self.document_id:
             errors["parent"] = [_("A sub-task belongs to the same document as its parent.")]
         if errors:
             raise ValidationError(errors)

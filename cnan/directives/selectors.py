@@ -12,7 +12,7 @@ from cnan.core.selectors import apply_filterset
 from .models import DirectiveDocument, Evidence, Meeting, ProgressReport, SteeringCommittee, Task, TaskAdjustment
 
 
-def _get(qs: QuerySet, pk: Any):
+def _get(qs: QuerySet, pk: Any) -> Any:
     try:
         return qs.get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
