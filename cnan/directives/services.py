@@ -394,7 +394,8 @@ def refresh_open_tasks(*, today: dt.date | None = None) -> int:
     parent_of = dict(Task.objects.values_list("pk", "parent_id"))
     depth: dict[int, int] = {}
 
-    def level(pk: int) -> int:
+    def level(start: int) -> int:
+        pk: int | None = start
         chain = []
         while pk is not None and pk not in depth:
             chain.append(pk)
