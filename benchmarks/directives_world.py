@@ -238,6 +238,7 @@ def _derive(rules, task, today) -> None:
         completed_on=facts.completed_on,
         paused=facts.paused,
         forecast_on=outlook.completion if outlook else None,
+        will_miss=bool(outlook and outlook.will_miss),
     )
 
 
@@ -260,5 +261,6 @@ def _row(model, t, fold_join):
         completed_on=t["completed_on"],
         paused=t["paused"],
         forecast_on=t["forecast_on"],
+        will_miss=t["will_miss"],
         search_text=fold_join(t["number"], t["content"], t["expected_product"]),
     )

@@ -13,14 +13,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .permissions import has_perm, require
 from .services import object_create, object_update
 
-Guard = Callable[[Any, Any], str | None]  # (actor, instance) -> None if it may, else the reason
+# (actor, instance) -> None if it may, else the reason; a guard about who may act raises PermissionDenied.
+Guard = Callable[[Any, Any], str | None]
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,16 @@ class Workflow:
 
     def available(self, actor: Any, instance: Any) -> list[Transition]:
         """The transitions ``actor`` may make on ``instance`` now (for the buttons of a page)."""
-        return [
-            t
-            for t in self._by_name.values()
-            if has_perm(actor, t.perm, instance) and self.refusal(actor, instance, t) is None
-        ]
+        shown = []
+        for t in self._by_name.values():
+            if not has_perm(actor, t.perm, instance):
+                continue
+            try:
+                if self.refusal(actor, instance, t) is None:
+                    shown.append(t)
+            except PermissionDenied:
+                continue
+        return shown
 
     @transaction.atomic
     def apply(

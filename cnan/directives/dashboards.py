@@ -109,7 +109,8 @@ def slipping(*, user: Any, filters: Any = None, limit: int = 20) -> list[Task]:
         .order_by("effective_deadline", "id")[:limit]
     )
     for t in tasks:
-        t.days_late = (t.forecast_on - t.effective_deadline).days
+        # No forecast date when there is no pace at all (nothing reported, the deadline near).
+        t.days_late = (t.forecast_on - t.effective_deadline).days if t.forecast_on and t.effective_deadline else None
     return tasks
 
 

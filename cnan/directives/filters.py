@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,8 +138,9 @@ class TaskFilterSet(django_filters.FilterSet):
 
 
 def slipping_q() -> Q:
-    """Open tasks whose forecast completion falls after their current deadline."""
-    return Q(status__in=(Status.NOT_STARTED, Status.IN_PROGRESS), forecast_on__gt=F("effective_deadline"))
+    """Open tasks whose pace will miss their current deadline: the forecast completion falls after it, or no
+    progress has been made with the deadline near (``status.forecast``)."""
+    return Q(status__in=(Status.NOT_STARTED, Status.IN_PROGRESS), will_miss=True)
 
 
 def rag_q(colour: str, today: dt.date | None = None) -> Q:

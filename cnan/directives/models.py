@@ -231,6 +231,7 @@ class Task(ClassifiedModel, TimestampedModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
     paused = models.BooleanField(_("paused"), default=False, editable=False)
     forecast_on = models.DateField(_("forecast completion"), null=True, blank=True, editable=False)
+    will_miss = models.BooleanField(_("pace will miss the deadline"), default=False, editable=False, db_index=True)
     search_text = models.TextField(editable=False, default="")
 
     objects = RestrictedQuerySet.as_manager()

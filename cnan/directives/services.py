@@ -159,21 +159,7 @@ def task_create(*, actor: Any, document: DirectiveDocument, data: dict[str, Any]
     if parent is not None:
         if parent.status in rules.DONE:
             raise ValidationError(_("Task %(task)s is completed: it cannot be split further.") % {"task": parent})
-        lead = plain.get("lead")
-        if lead is not None and not (lead.path.startswith(parent.lead.path) and lead.pk != parent.lead_id):
-            raise ValidationError(
-                {
-                    "lead": _("A sub-task goes to a unit under %(unit)s, the lead of the parent task.")
-                    % {"unit": parent.lead.name}
-                }
-            )
-        if task.deadline and parent.effective_deadline and task.deadline > parent.effective_deadline:
-            raise ValidationError(
-                {
-                    "deadline": _("A sub-task is due no later than its parent (%(date)s).")
-                    % {"date": parent.effective_deadline.strftime("%d/%m/%Y")}
-                }
-            )
+        _check_within_parent(parent, plain.get("lead"), task.deadline)
         task.classification = max(task.classification, parent.classification)
     task.effective_deadline = task.deadline
     task = object_create(actor=actor, instance=task, m2m=m2m, perm="directives.add_task")
@@ -181,11 +167,32 @@ def task_create(*, actor: Any, document: DirectiveDocument, data: dict[str, Any]
     return task
 
 
+def _check_within_parent(parent: Task, lead: Organization | None, deadline: dt.date | None) -> None:
+    """A sub-task goes to a unit under the parent's lead, due no later than the parent."""
+    if lead is not None and not (lead.path.startswith(parent.lead.path) and lead.pk != parent.lead_id):
+        raise ValidationError(
+            {
+                "lead": _("A sub-task goes to a unit under %(unit)s, the lead of the parent task.")
+                % {"unit": parent.lead.name}
+            }
+        )
+    if deadline and parent.effective_deadline and deadline > parent.effective_deadline:
+        raise ValidationError(
+            {
+                "deadline": _("A sub-task is due no later than its parent (%(date)s).")
+                % {"date": parent.effective_deadline.strftime("%d/%m/%Y")}
+            }
+        )
+
+
 @transaction.atomic
 def task_update(*, actor: Any, instance: Task, data: dict[str, Any]) -> Task:
     _require_at(actor, "directives.change_task", instance.assigned_by)
     task, changed = object_update(actor=actor, instance=instance, data=data, fields=TASK_FIELDS)
     if changed:
+        if task.parent_id is not None:
+            parent = Task.objects.select_related("lead").get(pk=task.parent_id)
+            _check_within_parent(parent, task.lead, task.deadline)
         refresh(task)
     return task
 
@@ -204,6 +211,7 @@ def task_delete(*, actor: Any, instance: Task) -> None:
 @transaction.atomic
 def adjustment_create(*, actor: Any, task: Task, data: dict[str, Any]) -> TaskAdjustment:
     """A decision of the assigning unit: a new deadline, a pause or a resume."""
+    task = Task.objects.select_for_update().select_related("document", "assigned_by").get(pk=task.pk)
     _require_at(actor, "directives.add_taskadjustment", task.assigned_by)
     adjustment = TaskAdjustment(
         task=task, actor=actor if getattr(actor, "pk", None) else None, **_pick(data, ADJUSTMENT_FIELDS)
@@ -216,6 +224,15 @@ def adjustment_create(*, actor: Any, task: Task, data: dict[str, Any]) -> TaskAd
         and adjustment.new_deadline < task.document.issued_on
     ):
         raise ValidationError({"new_deadline": _("The new deadline cannot be before the document was issued.")})
+    if adjustment.kind == TaskAdjustment.Kind.EXTEND and adjustment.new_deadline and task.parent_id is not None:
+        parent = Task.objects.get(pk=task.parent_id)
+        if parent.effective_deadline and adjustment.new_deadline > parent.effective_deadline:
+            raise ValidationError(
+                {
+                    "new_deadline": _("A sub-task is due no later than its parent (%(date)s).")
+                    % {"date": parent.effective_deadline.strftime("%d/%m/%Y")}
+                }
+            )
     if adjustment.kind == TaskAdjustment.Kind.PAUSE and task.paused:
         raise ValidationError({"kind": _("The task is already paused.")})
     if adjustment.kind == TaskAdjustment.Kind.RESUME and not task.paused:
@@ -265,7 +282,8 @@ def _assigning_side(actor: Any, report: ProgressReport) -> str | None:
     if actor is None:  # the system (management commands, the demo) acts for every unit
         return None
     if not has_perm(actor, "directives.change_progressreport", report.task.assigned_by):
-        return _("Only the unit that assigned the task reviews its reports.")
+        # A matter of who, not of the report's content: refused as a permission (403).
+        raise PermissionDenied(_("Only the unit that assigned the task reviews its reports."))
     return None
 
 
@@ -381,6 +399,7 @@ def _refresh_node(node: Task, today: dt.date) -> None:
         completed_on=facts.completed_on,
         paused=facts.paused,
         forecast_on=outlook.completion if outlook else None,
+        will_miss=bool(outlook and outlook.will_miss),
     )
 
 

@@ -223,12 +223,7 @@ class TaskSerializer(serializers.ModelSerializer):
         return sorted(o.pk for o in obj.coordinating.all())
 
     def get_will_miss(self, obj: Task) -> bool:
-        return bool(
-            obj.status in OPEN
-            and obj.forecast_on is not None
-            and obj.effective_deadline is not None
-            and obj.forecast_on > obj.effective_deadline
-        )
+        return bool(obj.status in OPEN and obj.will_miss)
 
 
 class TaskWriteSerializer(serializers.ModelSerializer):

@@ -177,7 +177,7 @@ def test_report_with_evidence_accepted_completes_the_task(directive, api, people
     assert api(people["b"]).get(f"{BASE}/evidence/{evidence.pk}/download/").status_code == 404
     # the lead unit does not review its own report
     refused = api(people["a"]).post(f"{BASE}/reports/{report['id']}/accept/", {}, format="json")
-    assert refused.status_code == 400
+    assert refused.status_code == 403
     assert "Only the unit that assigned the task" in str(refused.json())
     accepted = api(people["h08"]).post(f"{BASE}/reports/{report['id']}/accept/", {}, format="json")
     assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"

@@ -67,7 +67,8 @@ def live(directive, officer):
             "kind": "plan",
             "number": "15/KH-H08",
             "issuer": "Cục trưởng",
-            "issued_on": today - dt.timedelta(days=100),
+            # Issued 30 days ago: the task due in 20 days has most of its span left (amber, not slipping).
+            "issued_on": today - dt.timedelta(days=30),
             "title": "Kế hoạch triển khai Chỉ thị 03",
             "implements": [directive.doc],
         },
