@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cnan.core import imports
 from cnan.core import services as core_services
 from cnan.core.permissions import has_perm, may_list
 from cnan.core.views.generic import (
@@ -245,6 +246,9 @@ class DocumentDetailView(ObjectDetailView):
             "implements": visible.filter(pk__in=obj.implements.values("pk")).order_by("-issued_on"),
             "implemented_by": visible.filter(pk__in=obj.implemented_by.values("pk")).order_by("-issued_on"),
             "can_add_task": has_perm(user, "directives.add_task", obj.organization),
+            "task_import_url": imports.url_for(user, "directives:tasks", document=obj.pk)
+            if has_perm(user, "directives.add_task", obj.organization)
+            else None,
             "tasks_url": list_url("directives:task_list", document=obj.pk),
         }
 

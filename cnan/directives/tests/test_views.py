@@ -493,3 +493,9 @@ def test_a_task_without_reports_is_deleted_and_one_with_reports_is_not(live, off
     assert not Task.objects.filter(pk=live.soon.pk).exists()
     response = client.post(reverse("directives:task_delete", args=[live.slow.pk]))
     assert response.status_code == 409
+
+
+def test_the_document_page_offers_the_task_import_to_the_assigning_unit(live, officer, eo_a, page):
+    url = reverse("directives:document_detail", args=[live.doc.pk])
+    assert f"/imports/directives:tasks/?document={live.doc.pk}" in page(officer).get(url).content.decode()
+    assert 'id="import-tasks"' not in page(eo_a).get(url).content.decode()
