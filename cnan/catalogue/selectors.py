@@ -52,6 +52,25 @@ def revision_get(*, user: Any, pk: Any) -> BOMRevision:
     return revision
 
 
+def line_get(*, user: Any, pk: Any) -> BOMLine:
+    """A BOM line of a product the user may see (its classification included), with its revision."""
+    try:
+        line = BOMLine.objects.visible_to(user, "view").select_related("revision", "component").get(pk=pk)
+    except (BOMLine.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    line.parent = product_get(user=user, pk=line.parent_id)
+    line.revision.product = line.parent
+    return line
+
+
+def visible_product_ids(*, user: Any, ids: Any) -> set[int]:
+    """Which of these products the user may see (one query): the masking of BOM components."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return set()
+    return set(Product.objects.visible_to(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def revision_lines(revision: BOMRevision) -> QuerySet[BOMLine]:
     return revision.lines.select_related("component", "component__rollup", "substitute_for__component").order_by(
         "position", "id"

@@ -36,31 +36,6 @@ from .tables import EditionTable, ProductTable
 CHANGE_PRODUCT = "catalogue.change_product"
 
 
-def visible_ids(user: Any, ids: Any) -> set[int]:
-    """Which of these products the user may see (one query)."""
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return set()
-    return set(Product.objects.visible_to(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
-
-
-def revision_get(*, user: Any, pk: Any) -> BOMRevision:
-    """A revision the user may see, of a product the user may see (a revision carries no classification of
-    its own: its product's decides)."""
-    revision = selectors.revision_get(user=user, pk=pk)
-    revision.product = selectors.product_get(user=user, pk=revision.product_id)
-    return revision
-
-
-def line_get(*, user: Any, pk: Any) -> BOMLine:
-    try:
-        line = BOMLine.objects.visible_to(user, "view").select_related("revision", "component").get(pk=pk)
-    except (BOMLine.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    line.revision.product = selectors.product_get(user=user, pk=line.revision.product_id)
-    return line
-
-
 def require_catalogue(request: HttpRequest) -> None:
     if not may_list(request.user, Product):
         raise PermissionDenied
@@ -97,7 +72,7 @@ class ProductDetailView(ObjectDetailView):
     def get_extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
         user = request.user
         contributions = selectors.direct_contributions(product=obj)
-        shown = visible_ids(user, [c["line"].component_id for c in contributions])
+        shown = selectors.visible_product_ids(user=user, ids=[c["line"].component_id for c in contributions])
         for c in contributions:
             c["visible"] = c["line"].component_id in shown
         trend = list(selectors.history(user=user, product=obj).values_list("time", "localisation_rate"))
@@ -207,7 +182,7 @@ class RevisionCreateView(PortalView):
         form = RevisionForm(request.POST)
         copy_from = None
         if request.POST.get("copy_from"):
-            copy_from = revision_get(user=request.user, pk=request.POST["copy_from"])
+            copy_from = selectors.revision_get(user=request.user, pk=request.POST["copy_from"])
         note = form.cleaned_data["note"] if form.is_valid() else ""
         try:
             revision = services.revision_create(actor=request.user, product=product, note=note, copy_from=copy_from)
@@ -220,7 +195,7 @@ class RevisionCreateView(PortalView):
 
 def _masked_lines(user: Any, lines: Any) -> list[BOMLine]:
     lines = list(lines)
-    shown = visible_ids(user, [line.component_id for line in lines])
+    shown = selectors.visible_product_ids(user=user, ids=[line.component_id for line in lines])
     for line in lines:
         line.component_visible = line.component_id in shown
     return lines
@@ -228,7 +203,7 @@ def _masked_lines(user: Any, lines: Any) -> list[BOMLine]:
 
 class RevisionDetailView(PortalView):
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        revision = revision_get(user=request.user, pk=pk)
+        revision = selectors.revision_get(user=request.user, pk=pk)
         product = revision.product
         may_change = can(request.user, "change", product)
         return render(
@@ -248,7 +223,7 @@ class RevisionDetailView(PortalView):
 
 class RevisionFreezeView(PortalView):
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        revision = revision_get(user=request.user, pk=pk)
+        revision = selectors.revision_get(user=request.user, pk=pk)
         if not can(request.user, "change", revision.product):
             raise PermissionDenied
         try:
@@ -264,9 +239,9 @@ class RevisionCompareView(PortalView):
     """Two revisions of one product compared (``?with=<revision>``): lines added, removed and changed."""
 
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        revision = revision_get(user=request.user, pk=pk)
+        revision = selectors.revision_get(user=request.user, pk=pk)
         other_pk = request.GET.get("with")
-        other = revision_get(user=request.user, pk=other_pk) if other_pk else None
+        other = selectors.revision_get(user=request.user, pk=other_pk) if other_pk else None
         if other is not None and other.product_id != revision.product_id:
             raise Http404
         diffs = []
@@ -274,7 +249,7 @@ class RevisionCompareView(PortalView):
         if other is not None:
             older, newer = sorted((revision, other), key=lambda r: r.number)
             diffs = selectors.compare_revisions(older, newer)
-            shown = visible_ids(request.user, [d.component.pk for d in diffs])
+            shown = selectors.visible_product_ids(user=request.user, ids=[d.component.pk for d in diffs])
             for d in diffs:
                 d.visible = d.component.pk in shown
         return render(
@@ -298,11 +273,11 @@ class BOMLineEditView(PortalView):
 
     def _load(self, request: HttpRequest, revision_pk: Any = None, pk: Any = None):
         if pk is not None:
-            line = line_get(user=request.user, pk=pk)
+            line = selectors.line_get(user=request.user, pk=pk)
             revision = line.revision
         else:
             line = None
-            revision = revision_get(user=request.user, pk=revision_pk)
+            revision = selectors.revision_get(user=request.user, pk=revision_pk)
         if not has_perm(request.user, CHANGE_PRODUCT, revision.product):
             raise PermissionDenied
         return revision, line
@@ -355,7 +330,7 @@ class BOMLineEditView(PortalView):
 
 class BOMLineDeleteView(PortalView):
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        line = line_get(user=request.user, pk=pk)
+        line = selectors.line_get(user=request.user, pk=pk)
         if not has_perm(request.user, CHANGE_PRODUCT, line.revision.product):
             raise PermissionDenied
         try:

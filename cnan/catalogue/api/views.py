@@ -82,19 +82,6 @@ class SignedInMayListProducts(ScopedModelPermission):
         return _signed_in(request) and may_list(request.user, Product)
 
 
-def _visible_ids(user: Any, ids: set[int]) -> set[int]:
-    if not ids:
-        return set()
-    return set(selectors.product_list(user=user).filter(pk__in=ids).values_list("pk", flat=True))
-
-
-def _revision(request, pk: Any) -> BOMRevision:
-    """A revision is as visible as its product (its classification included)."""
-    revision = selectors.revision_get(user=request.user, pk=pk)
-    revision.product = selectors.product_get(user=request.user, pk=revision.product_id)
-    return revision
-
-
 # --- products -----------------------------------------------------------------------------------------
 
 MAX_LEVEL = OpenApiParameter(
@@ -252,7 +239,7 @@ class RevisionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewse
         return {**super().get_serializer_context(), "user": self.request.user}
 
     def get_object(self):
-        revision = _revision(self.request, self.kwargs["pk"])
+        revision = selectors.revision_get(user=self.request.user, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, revision)
         return revision
 
@@ -261,7 +248,9 @@ class RevisionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewse
         context = {
             **self.get_serializer_context(),
             "lines": lines,
-            "visible_components": _visible_ids(self.request.user, {line.component_id for line in lines}),
+            "visible_components": selectors.visible_product_ids(
+                user=self.request.user, ids={line.component_id for line in lines}
+            ),
         }
         return s.RevisionDetailSerializer(revision, context=context).data
 
@@ -277,13 +266,15 @@ class RevisionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewse
         revision = services.revision_create(
             actor=request.user, product=data["product"], note=data.get("note", ""), copy_from=data.get("copy_from")
         )
-        return Response(self._detail(_revision(request, revision.pk)), status=status.HTTP_201_CREATED)
+        return Response(
+            self._detail(selectors.revision_get(user=request.user, pk=revision.pk)), status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(summary="Freeze the revision as a baseline", request=None, responses=s.RevisionDetailSerializer)
     @action(detail=True, methods=["post"])
     def freeze(self, request, pk=None):
         revision = services.revision_freeze(actor=request.user, revision=self.get_object())
-        return Response(self._detail(_revision(request, revision.pk)))
+        return Response(self._detail(selectors.revision_get(user=request.user, pk=revision.pk)))
 
     @extend_schema(
         summary="What changed from this revision to another",
@@ -304,10 +295,13 @@ class RevisionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewse
         other = request.query_params.get("with") or a.product.current_revision_id
         if other is None:
             raise Http404
-        b = _revision(request, other)
+        b = selectors.revision_get(user=request.user, pk=other)
         diffs = selectors.compare_revisions(a, b)
         ids = {d.component.pk for d in diffs}
-        context = {**self.get_serializer_context(), "visible_components": _visible_ids(request.user, ids)}
+        context = {
+            **self.get_serializer_context(),
+            "visible_components": selectors.visible_product_ids(user=request.user, ids=ids),
+        }
         return Response(s.LineDiffSerializer(diffs, many=True, context=context).data)
 
 
@@ -344,22 +338,14 @@ class BOMLineViewSet(
         return {**super().get_serializer_context(), "user": self.request.user}
 
     def get_object(self):
-        try:
-            line = (
-                BOMLine.objects.visible_to(self.request.user, "view")
-                .select_related("component", "revision", "parent")
-                .get(pk=self.kwargs["pk"])
-            )
-        except (BOMLine.DoesNotExist, ValueError, TypeError) as exc:
-            raise Http404 from exc
-        line.parent = selectors.product_get(user=self.request.user, pk=line.parent_id)  # its classification too
+        line = selectors.line_get(user=self.request.user, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, line)
         return line
 
     def _read(self, line: BOMLine) -> dict[str, Any]:
         context = {
             **self.get_serializer_context(),
-            "visible_components": _visible_ids(self.request.user, {line.component_id}),
+            "visible_components": selectors.visible_product_ids(user=self.request.user, ids={line.component_id}),
         }
         return s.BOMLineSerializer(line, context=context).data
 
@@ -371,7 +357,9 @@ class BOMLineViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         revision = data.pop("revision")
-        _revision(request, revision.pk)  # a classified product's revision is not there for the uncleared
+        selectors.revision_get(
+            user=request.user, pk=revision.pk
+        )  # a classified product's revision is not there for the uncleared
         line = services.bomline_create(actor=request.user, revision=revision, data=data)
         return Response(self._read(line), status=status.HTTP_201_CREATED)
 
