@@ -67,6 +67,10 @@ def meeting_list(*, user: Any, committee: SteeringCommittee) -> QuerySet[Meeting
     return Meeting.objects.visible_to(user, "view").filter(committee=committee).order_by("-held_on", "-id")
 
 
+def meeting_get(*, user: Any, pk: Any) -> Meeting:
+    return _get(Meeting.objects.visible_to(user, "view").select_related("committee"), pk)
+
+
 def report_get(*, user: Any, pk: Any) -> ProgressReport:
     return _get(
         ProgressReport.objects.visible_to(user, "view")

@@ -121,6 +121,28 @@ def meeting_create(*, actor: Any, committee: SteeringCommittee, data: dict[str, 
 
 
 @transaction.atomic
+def meeting_update(*, actor: Any, instance: Meeting, data: dict[str, Any]) -> Meeting:
+    """A meeting's date, title, agenda and conclusion, for who may change its committee."""
+    meeting, _changed = object_update(
+        actor=actor, instance=instance, data=data, fields=MEETING_FIELDS, perm="directives.change_steeringcommittee"
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, actor: Any, instance: Meeting) -> None:
+    """Refused while documents record that they came from the meeting (they would lose their origin)."""
+    require(actor, "directives.change_steeringcommittee", instance)
+    count = instance.documents.count()
+    if count:
+        raise ValidationError(
+            _("%(count)d document(s) came from this meeting; link them elsewhere before deleting it.")
+            % {"count": count}
+        )
+    object_delete(actor=actor, instance=instance, perm="directives.change_steeringcommittee")
+
+
+@transaction.atomic
 def document_create(*, actor: Any, data: dict[str, Any]) -> DirectiveDocument:
     plain, m2m = _split_m2m(_pick(data, DOCUMENT_FIELDS), ("implements",))
     return object_create(actor=actor, instance=DirectiveDocument(**plain), m2m=m2m)

@@ -173,45 +173,91 @@ class CommitteeHistoryView(ObjectHistoryView):
     object_selector = selectors.committee_get
 
 
-class MeetingCreateView(PortalView):
-    """A meeting of a committee (date, agenda, conclusion), for who may change the committee."""
+class MeetingEditView(PortalView):
+    """Record (``committee_pk``) or edit (``pk``) a meeting of a committee (date, agenda, conclusion), for
+    who may change the committee."""
 
-    def _load(self, request: HttpRequest, pk: Any) -> SteeringCommittee:
-        committee = selectors.committee_get(user=request.user, pk=pk)
-        if not has_perm(request.user, "directives.change_steeringcommittee", committee):
+    def _load(self, request: HttpRequest, committee_pk: Any, pk: Any) -> tuple[SteeringCommittee, Meeting | None]:
+        meeting = selectors.meeting_get(user=request.user, pk=pk) if pk is not None else None
+        committee = selectors.committee_get(user=request.user, pk=meeting.committee_id if meeting else committee_pk)
+        if not has_perm(request.user, "directives.change_steeringcommittee", meeting or committee):
             raise PermissionDenied
-        return committee
+        return committee, meeting
 
-    def _render(self, request, committee, form, status=200):
+    def _render(self, request, committee, meeting, form, status=200):
+        title = (
+            _("Edit %(object)s") % {"object": meeting}
+            if meeting
+            else _("New meeting of %(committee)s") % {"committee": committee.code}
+        )
         return render(
             request,
             edit_template(request),
             {
                 "form": form,
-                "object": None,
+                "object": meeting,
                 "model_opts": Meeting._meta,
-                "title": _("New meeting of %(committee)s") % {"committee": committee.code},
-                "cancel_url": committee.get_absolute_url(),
+                "title": title,
+                "cancel_url": meeting.get_absolute_url() if meeting else committee.get_absolute_url(),
             },
             status=status,
         )
 
-    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        committee = self._load(request, pk)
-        return self._render(request, committee, MeetingForm(user=request.user))
+    def get(self, request: HttpRequest, committee_pk: Any = None, pk: Any = None) -> HttpResponse:
+        committee, meeting = self._load(request, committee_pk, pk)
+        return self._render(request, committee, meeting, MeetingForm(instance=meeting, user=request.user))
 
-    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        committee = self._load(request, pk)
-        form = MeetingForm(request.POST, user=request.user)
+    def post(self, request: HttpRequest, committee_pk: Any = None, pk: Any = None) -> HttpResponse:
+        committee, meeting = self._load(request, committee_pk, pk)
+        form = MeetingForm(request.POST, instance=meeting, user=request.user)
         if form.is_valid():
             try:
-                meeting = services.meeting_create(actor=request.user, committee=committee, data=form.cleaned_data)
+                if meeting is None:
+                    saved = services.meeting_create(actor=request.user, committee=committee, data=form.cleaned_data)
+                    messages.success(request, _("%(object)s was created.") % {"object": saved})
+                else:
+                    saved = services.meeting_update(actor=request.user, instance=meeting, data=form.cleaned_data)
+                    messages.success(request, _("%(object)s was saved.") % {"object": saved})
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
-                messages.success(request, _("%(object)s was created.") % {"object": meeting})
-                return redirect_response(request, meeting.get_absolute_url())
-        return self._render(request, committee, form, status=422)
+                return redirect_response(request, saved.get_absolute_url())
+        if meeting is not None:
+            meeting.refresh_from_db()
+        return self._render(request, committee, meeting, form, status=422)
+
+
+class MeetingDeleteView(ObjectDeleteView):
+    """Delete a meeting (refused while documents came from it), for who may change the committee."""
+
+    model = Meeting
+    object_selector = selectors.meeting_get
+
+    def _load(self, request: HttpRequest, pk: Any) -> Meeting:
+        meeting = self.get_object(request, pk)
+        if not has_perm(request.user, "directives.change_steeringcommittee", meeting):
+            raise PermissionDenied
+        return meeting
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        meeting = self._load(request, pk)
+        label, committee_url = str(meeting), meeting.committee.get_absolute_url()
+        try:
+            services.meeting_delete(actor=request.user, instance=meeting)
+        except ValidationError as exc:
+            return render(
+                request,
+                self.template_name,
+                {"object": meeting, "model_opts": Meeting._meta, "errors": exc.messages},
+                status=409,
+            )
+        messages.success(request, _("%(object)s was deleted.") % {"object": label})
+        return redirect_response(request, committee_url)
+
+
+class MeetingHistoryView(ObjectHistoryView):
+    model = Meeting
+    object_selector = selectors.meeting_get
 
 
 # --- documents -----------------------------------------------------------------------------------------

@@ -1151,6 +1151,14 @@ def _directives_api_scene(s: SimpleNamespace) -> None:
     s.dir_committee = committee("BCĐ-M")
     s.dir_committee_secret = committee("BCĐ-K", **SECRET)
     s.dir_committee_spare = committee("BCĐ-X")
+
+    def meeting(title: str, **extra: Any):
+        data = {"held_on": dt.date(2025, 1, 6), "title": title, **extra}
+        return dirs.meeting_create(actor=None, committee=s.dir_committee, data=data)
+
+    s.dir_meeting = meeting("Phiên họp mẫu")
+    s.dir_meeting_secret = meeting("Phiên họp mật", **SECRET)
+    s.dir_meeting_spare = meeting("Phiên họp thừa")
     s.dir_doc = document("03/CT-MAU")
     s.dir_doc_secret = document("04/CT-MAU", **SECRET)
     s.dir_doc_spare = document("05/CT-MAU")
@@ -1184,6 +1192,7 @@ def directives_api() -> list[Case]:
     seen = (ANON, 404, 403, 200, 404)
     h08_write = (ANON, 403, 403, 200, 404)
     committee = {"secret": "dir_committee_secret"}
+    meeting = {"secret": "dir_meeting_secret"}
     doc = {"secret": "dir_doc_secret"}
     task = {"secret": "dir_task_secret"}
     report = {"secret": "dir_report_secret"}
@@ -1255,6 +1264,41 @@ def directives_api() -> list[Case]:
             (ANON, 403, 403, 201, 404),
             **committee,
             data=const(held_on="2026-01-16", title="Hội nghị tổng kết"),
+        ),
+        Case(
+            "directives-meeting-detail", "GET", "directives.view_meeting", "dir_meeting", DO, NONE_H08, seen, **meeting
+        ),
+        Case(
+            "directives-meeting-detail",
+            "PUT",
+            c % "change",
+            "dir_meeting",
+            DO,
+            LAB_H08,
+            h08_write,
+            **meeting,
+            data=const(held_on="2025-01-07", title="Phiên họp mẫu (sửa)", classification=0),
+        ),
+        Case(
+            "directives-meeting-detail",
+            "PATCH",
+            c % "change",
+            "dir_meeting",
+            DO,
+            LAB_H08,
+            h08_write,
+            **meeting,
+            data=const(agenda="Chương trình (sửa)"),
+        ),
+        Case(
+            "directives-meeting-detail",
+            "DELETE",
+            c % "change",
+            "dir_meeting_spare",
+            DO,
+            LAB_H08,
+            (ANON, 403, 403, 204, 404),
+            **meeting,
         ),
         Case(
             "directives-document-list",
@@ -1567,6 +1611,7 @@ def directives_pages() -> list[Case]:
             LAB_H08,
             edit_get,
             secret="dir_committee_secret",
+            kwarg="committee_pk",
         ),
         Case(
             r % "meeting_add",
@@ -1577,7 +1622,59 @@ def directives_pages() -> list[Case]:
             LAB_H08,
             changed,
             secret="dir_committee_secret",
+            kwarg="committee_pk",
             data=const(held_on="2026-01-05", title="Phiên họp thứ nhất", classification=0),
+        ),
+        Case(
+            r % "meeting_history",
+            "GET",
+            "directives.view_meeting",
+            "dir_meeting",
+            DO,
+            NONE_H08,
+            seen,
+            secret="dir_meeting_secret",
+        ),
+        Case(
+            r % "meeting_edit",
+            "GET",
+            com % "change",
+            "dir_meeting",
+            DO,
+            LAB_H08,
+            edit_get,
+            secret="dir_meeting_secret",
+        ),
+        Case(
+            r % "meeting_edit",
+            "POST",
+            com % "change",
+            "dir_meeting",
+            DO,
+            LAB_H08,
+            changed,
+            secret="dir_meeting_secret",
+            data=const(held_on="2025-01-07", title="Phiên họp mẫu (sửa)", classification=0),
+        ),
+        Case(
+            r % "meeting_delete",
+            "GET",
+            com % "change",
+            "dir_meeting_spare",
+            DO,
+            LAB_H08,
+            edit_get,
+            secret="dir_meeting_secret",
+        ),
+        Case(
+            r % "meeting_delete",
+            "POST",
+            com % "change",
+            "dir_meeting_spare",
+            DO,
+            LAB_H08,
+            changed,
+            secret="dir_meeting_secret",
         ),
         Case(
             r % "document_list",

@@ -6,6 +6,7 @@ from . import views
 
 router = SimpleRouter()
 router.register("directives/committees", views.CommitteeViewSet, basename="directives-committee")
+router.register("directives/meetings", views.MeetingViewSet, basename="directives-meeting")
 router.register("directives/documents", views.DocumentViewSet, basename="directives-document")
 router.register("directives/tasks", views.TaskViewSet, basename="directives-task")
 router.register("directives/reports", views.ReportViewSet, basename="directives-report")

@@ -28,7 +28,7 @@ from cnan.core.permissions import grants_for, may_list, perm_name
 
 from .. import selectors, services
 from ..filters import DocumentFilterSet, TaskFilterSet
-from ..models import DirectiveDocument, Evidence, ProgressReport, SteeringCommittee, Task, TaskAdjustment
+from ..models import DirectiveDocument, Evidence, Meeting, ProgressReport, SteeringCommittee, Task, TaskAdjustment
 from . import serializers as s
 
 _ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
@@ -119,6 +119,51 @@ class CommitteeViewSet(_Base):
         serializer.is_valid(raise_exception=True)
         meeting = services.meeting_create(actor=request.user, committee=committee, data=dict(serializer.validated_data))
         return Response(s.MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(summary="A meeting of a steering committee"),
+    update=extend_schema(summary="Replace a meeting's fields"),
+    partial_update=extend_schema(summary="Change some of a meeting's fields"),
+    destroy=extend_schema(summary="Delete a meeting (refused while documents came from it)"),
+)
+class MeetingViewSet(
+    mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """A committee's meeting (listed and recorded under its committee); changing or deleting it needs the
+    right to change the committee."""
+
+    queryset = Meeting.objects.none()
+    serializer_class = s.MeetingSerializer
+    permission_classes = [DirectivesPermission]
+    action_permissions = {
+        "update": (SteeringCommittee, "change"),
+        "partial_update": (SteeringCommittee, "change"),
+        "destroy": (SteeringCommittee, "change"),
+    }
+    filter_backends: list = []
+    pagination_class = None
+
+    def get_object(self):
+        meeting = selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, meeting)
+        return meeting
+
+    def retrieve(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        core_services.record_read(user=request.user, instance=meeting)
+        return Response(s.MeetingSerializer(meeting).data)
+
+    def update(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        serializer = s.MeetingSerializer(meeting, data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        saved = services.meeting_update(actor=request.user, instance=meeting, data=dict(serializer.validated_data))
+        return Response(s.MeetingSerializer(saved).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.meeting_delete(actor=request.user, instance=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- documents --------------------------------------------------------------------------------------

@@ -263,3 +263,16 @@ def test_documents_and_committees(directive, api, people, world):
     changes = ObjectChange.objects.count()
     assert api(people["a"]).get(f"{BASE}/documents/{directive.doc.pk}/").status_code == 404
     assert ObjectChange.objects.count() == changes
+
+    # the meeting is changed in place, and may not be deleted while the plan came from it
+    mid = meeting.json()["id"]
+    patched = client.patch(f"{BASE}/meetings/{mid}/", {"conclusion": "Giao H08 chủ trì"}, format="json")
+    assert patched.status_code == 200 and patched.json()["conclusion"] == "Giao H08 chủ trì"
+    before = database_state()
+    refused = client.delete(f"{BASE}/meetings/{mid}/")
+    assert refused.status_code == 400
+    assert "came from this meeting" in str(refused.json())
+    assert database_state() == before
+    assert api(people["a"]).patch(f"{BASE}/meetings/{mid}/", {"title": "x"}, format="json").status_code == 403
+    assert client.patch(f"{BASE}/documents/{plan.json()['id']}/", {"meeting": None}, format="json").status_code == 200
+    assert client.delete(f"{BASE}/meetings/{mid}/").status_code == 204

@@ -487,6 +487,73 @@ def test_the_forms_and_the_committee_pages(live, officer, page, world):
     assert "Phiên họp thứ nhất" in html and "Giao H08 xây dựng kế hoạch" in html
 
 
+def test_a_meeting_is_edited_and_deleted_unless_a_document_came_from_it(officer, eo_a, page, world):
+    committee = services.committee_create(
+        actor=None, data={"organization": world.h08, "code": "BCĐ-158", "name": "Ban Chỉ đạo 158"}
+    )
+    first = services.meeting_create(
+        actor=None, committee=committee, data={"held_on": dt.date(2025, 3, 1), "title": "Phiên họp thứ nhất"}
+    )
+    second = services.meeting_create(
+        actor=None, committee=committee, data={"held_on": dt.date(2025, 6, 1), "title": "Phiên họp thứ hai"}
+    )
+    services.document_create(
+        actor=None,
+        data={
+            "organization": world.h08,
+            "kind": "notice",
+            "number": "12/TB-BCĐ",
+            "issuer": "Ban Chỉ đạo 158",
+            "issued_on": dt.date(2025, 3, 5),
+            "title": "Thông báo kết luận phiên họp thứ nhất",
+            "committee": committee,
+            "meeting": first,
+        },
+    )
+    client = page(officer)
+    html = client.get(committee.get_absolute_url()).content.decode()
+    assert reverse("directives:meeting_edit", args=[first.pk]) in html
+
+    response = client.post(
+        reverse("directives:meeting_edit", args=[first.pk]),
+        {
+            "held_on": "2025-03-02",
+            "title": "Phiên họp thứ nhất (mở rộng)",
+            "conclusion": "Kết luận",
+            "classification": "0",
+        },
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.held_on, first.title, first.conclusion) == (
+        dt.date(2025, 3, 2),
+        "Phiên họp thứ nhất (mở rộng)",
+        "Kết luận",
+    )
+    history = client.get(reverse("directives:meeting_history", args=[first.pk])).content.decode()
+    assert "Phiên họp thứ nhất (mở rộng)" in history
+
+    response = client.post(reverse("directives:meeting_edit", args=[first.pk]), {"title": "", "classification": "0"})
+    assert response.status_code == 422
+    first.refresh_from_db()
+    assert first.title == "Phiên họp thứ nhất (mở rộng)"
+
+    before = database_state()
+    response = client.post(reverse("directives:meeting_delete", args=[first.pk]))
+    assert response.status_code == 409
+    assert "1 document(s) came from this meeting" in response.content.decode()
+    assert database_state() == before
+
+    response = client.post(reverse("directives:meeting_delete", args=[second.pk]))
+    assert response.status_code == 302 and response["Location"] == committee.get_absolute_url()
+    assert not committee.meetings.filter(pk=second.pk).exists()
+
+    other = page(eo_a)  # another unit sees neither the committee nor its meetings
+    assert other.get(reverse("directives:meeting_edit", args=[first.pk])).status_code == 404
+    assert other.post(reverse("directives:meeting_delete", args=[first.pk])).status_code == 404
+    assert committee.meetings.filter(pk=first.pk).exists()
+
+
 def test_a_task_without_reports_is_deleted_and_one_with_reports_is_not(live, officer, page):
     client = page(officer)
     assert client.post(reverse("directives:task_delete", args=[live.soon.pk])).status_code == 302
