@@ -464,13 +464,35 @@ REMINDER_TITLES = {
 }
 
 
+REMIND_DAYS_BEFORE = (7, 3, 1, 0)  # a due-soon reminder when this many days are left
+REMIND_OVERDUE_EVERY = 7  # an overdue reminder the day after the deadline, then once a week
+
+
+def reminder_since(deadline: dt.date, today: dt.date) -> dt.date:
+    """The day the current reminder window of a task began (``today`` ≤ 7 days before ``deadline``, or
+    after it): the last milestone before the deadline on or before ``today`` (7, 3 and 1 days before, the
+    day itself), or, once overdue, the day after the deadline and every week after it. One reminder is
+    sent per window, so a person hears of a task on those days and not every day in between; a day the
+    job did not run is caught up the next day."""
+    if today > deadline:
+        late = (today - deadline).days - 1
+        return deadline + dt.timedelta(days=1 + late - late % REMIND_OVERDUE_EVERY)
+    starts = (deadline - dt.timedelta(days=k) for k in REMIND_DAYS_BEFORE)
+    return max((day for day in starts if day <= today), default=today)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def send_reminders(*, today: dt.date | None = None, days_before: int = 7) -> int:
     """Notify the lead unit's people of tasks due within ``days_before`` days and of overdue tasks.
 
     Reads the stored status (``refresh_open_tasks`` first brings it to ``today``). Each person holding a
-    current membership of the lead unit who may see the task is told once a day, in their language: a
-    reminder already sent since local midnight (same person, same task page, same level) is not sent
-    again, so the daily job may run twice. Returns the number of notifications sent."""
+    current membership of the lead unit who may see the task is told in their language, once per
+    reminder window (``reminder_since``): a reminder already sent since the window began (same person,
+    same task page, same level) is not sent again, so the daily job may run twice. Returns the number of
+    notifications sent."""
     from cnan.accounts.models import Membership
 
     today = today or timezone.localdate()
@@ -478,18 +500,21 @@ def send_reminders(*, today: dt.date | None = None, days_before: int = 7) -> int
     due = Task.objects.filter(
         status__in=(Status.NOT_STARTED, Status.IN_PROGRESS), effective_deadline__gte=today, effective_deadline__lte=soon
     )
-    overdue = Task.objects.filter(status=Status.OVERDUE)
+    overdue = Task.objects.filter(status=Status.OVERDUE, effective_deadline__isnull=False)
     work = [
         *((t, Notification.Level.WARNING) for t in due.select_related("lead", "document")),
         *((t, Notification.Level.DANGER) for t in overdue.select_related("lead", "document")),
     ]
     if not work:
         return 0
-    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    since = {task.pk: _local_midnight(reminder_since(task.effective_deadline, today)) for task, _level in work}
     urls = {task.get_absolute_url() for task, _level in work}
-    already = set(
-        Notification.objects.filter(created_at__gte=midnight, url__in=urls).values_list("recipient_id", "url", "level")
-    )
+    sent_at: dict[tuple[int, str, str], dt.datetime] = {}
+    for recipient, url, level, created in Notification.objects.filter(
+        created_at__gte=min(since.values()), url__in=urls
+    ).values_list("recipient_id", "url", "level", "created_at"):
+        key = (recipient, url, level)
+        sent_at[key] = max(created, sent_at.get(key, created))
     people: dict[int, list] = {}
     for membership in (
         Membership.objects.current(on=today)
@@ -505,12 +530,13 @@ def send_reminders(*, today: dt.date | None = None, days_before: int = 7) -> int
         url = task.get_absolute_url()
         date = task.effective_deadline.strftime("%d/%m/%Y") if task.effective_deadline else "—"
         for user in people.get(task.lead_id, ()):
-            if (user.pk, url, level) in already or not has_perm(user, "directives.view_task", task):
+            last = sent_at.get((user.pk, url, level))
+            if (last is not None and last >= since[task.pk]) or not has_perm(user, "directives.view_task", task):
                 continue
             with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
                 title = str(REMINDER_TITLES[level]) % {"task": task, "date": date}
-            notification_send(recipient=user, title=title, body=task.content[:500], url=url, level=level)
-            already.add((user.pk, url, level))
+            notification = notification_send(recipient=user, title=title, body=task.content[:500], url=url, level=level)
+            sent_at[(user.pk, url, level)] = notification.created_at
             sent += 1
     return sent
 

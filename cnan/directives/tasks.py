@@ -2,8 +2,9 @@
 
 ``daily_followup`` is the daily pass (DOMAIN.md §1.6): dates move on, so every open task's status,
 deadline and forecast are recomputed (a task in progress turns overdue the day after its deadline), then
-the lead units' people are reminded of tasks due within a week and of overdue ones. It is idempotent for
-a day: run twice, it changes nothing more and notifies nobody twice (``services.send_reminders``).
+the lead units' people are reminded of tasks due within a week (7, 3 and 1 days before and on the day)
+and of overdue ones (the day after the deadline, then weekly; ``services.reminder_since``). It is
+idempotent: run twice, it changes nothing more and notifies nobody twice (``services.send_reminders``).
 
 django-tasks has no scheduler: the task is registered with ``core.daily``, and ``manage.py cnan daily``
 queues it (``--now`` runs it in the command), started each morning by ``deploy/cnan-daily.timer``.

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 import pytest
+import time_machine
 
 from cnan.accounts import services as account_services
 from cnan.accounts.models import Role
@@ -163,22 +164,54 @@ def test_reminders_of_a_cascaded_task_go_to_its_own_lead_not_the_parents(plan):
         assert not plan[other].notifications.filter(url=url).exists(), other
 
 
-def test_one_reminder_per_person_per_task_per_level_and_day(plan):
+def on(day: dt.date):
+    """The clock at 08:00 local time on ``day`` (the reminder windows are read against it)."""
+    return time_machine.travel(timezone.make_aware(dt.datetime.combine(day, dt.time(8))), tick=False)
+
+
+def test_one_reminder_per_person_per_task_per_level_and_window(plan):
     day = TODAY + dt.timedelta(days=15)  # 1 due in 5 days; 1.1, 2, 3 overdue
-    first = tasks.run_daily_followup(today=day)["reminded"]
-    # ENT-A's two current officers for 1 (the expired one and the double role do not count), 1.1's
-    # workshop, ENT-B for 2 and 3
-    assert first == 2 + 1 + 2
-    assert plan["a2"].notifications.count() == 1
-    count = Notification.objects.count()
-    assert tasks.run_daily_followup(today=day)["reminded"] == 0
-    out = StringIO()
-    call_command("cnan", "daily", "--now", "--date", day.isoformat(), stdout=out)
-    assert "daily_followup" in out.getvalue()
-    assert Notification.objects.count() == count
-    # a new fact the same day (overdue instead of due) is news: the danger reminder goes out once
-    tasks.run_daily_followup(today=TODAY + dt.timedelta(days=21))
+    with on(day):
+        first = tasks.run_daily_followup()["reminded"]
+        # ENT-A's two current officers for 1 (the expired one and the double role do not count), 1.1's
+        # workshop, ENT-B for 2 and 3
+        assert first == 2 + 1 + 2
+        assert plan["a2"].notifications.count() == 1
+        count = Notification.objects.count()
+        assert tasks.run_daily_followup()["reminded"] == 0
+        out = StringIO()
+        call_command("cnan", "daily", "--now", "--date", day.isoformat(), stdout=out)
+        assert "daily_followup" in out.getvalue()
+        assert Notification.objects.count() == count
+    # a new fact (overdue instead of due) is news: the danger reminder goes out once
+    with on(TODAY + dt.timedelta(days=21)):
+        tasks.run_daily_followup()
     assert plan["a"].notifications.filter(url=plan["t1"].get_absolute_url(), level="danger").count() == 1
+
+
+def test_reminders_come_at_7_3_1_and_0_days_before_then_weekly_while_overdue(plan):
+    """Task 1 (ENT-A) is due on TODAY + 20: the daily job runs every day for five weeks; ENT-A's officer
+    hears of it on the milestone days only, and a day the job missed is caught up the day after."""
+    deadline = TODAY + dt.timedelta(days=20)
+    url = plan["t1"].get_absolute_url()
+    heard: list[tuple[int, str]] = []
+    for offset in range(10, 40):
+        day = TODAY + dt.timedelta(days=offset)
+        if day == deadline - dt.timedelta(days=3):
+            continue  # the job did not run that day
+        with on(day):
+            tasks.run_daily_followup()
+            for level in plan["a"].notifications.filter(url=url, created_at__date=day).values_list("level", flat=True):
+                heard.append(((day - deadline).days, level))
+    assert heard == [
+        (-7, "warning"),
+        (-2, "warning"),  # the day after the missed 3-days-before run
+        (-1, "warning"),
+        (0, "warning"),
+        (1, "danger"),
+        (8, "danger"),
+        (15, "danger"),
+    ]
 
 
 def test_the_command_queues_the_daily_jobs(plan):
