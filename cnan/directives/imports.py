@@ -1,5 +1,7 @@
 """Import of a document's task list (``core.imports``): one row per numbered task, a sub-task naming its
-parent's item number (another row of the file, or a task the document already has).
+parent's item number (another row of the file, or a task the document already has). The same columns
+cascade one task (``directives:subtasks``, for its lead unit, which may not see the whole document): an
+empty parent is that task, and a parent must be that task, one of its sub-tasks or a row of the file.
 
 Every row is checked before anything is written: the units by their codes (those the user may see), the
 deadline against the document's date and the parent's deadline, a sub-task's lead under the parent's lead,
@@ -13,7 +15,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,11 +29,22 @@ from . import status as rules
 from .models import Cycle, DirectiveDocument, Task
 
 TASKS = "directives:tasks"
+SUBTASKS = "directives:subtasks"  # the lead unit of a task cascades it, without seeing the whole document
 _SEPARATORS = re.compile(r"[,;\n]+")
 
 
 def _organizations(user: Any, codes: set[str], params: dict[str, Any]) -> dict[str, Organization]:
     return {o.code: o for o in Organization.objects.visible_to(user, "view").filter(code__in=codes)}
+
+
+def _task(user: Any, raw: str) -> Task:
+    """The task whose sub-tasks a file cascades: one the user sees, open, whose lead they may assign for."""
+    task = Task.objects.visible_to(user, "view").select_related("document", "lead").filter(pk=int(raw)).first()
+    if task is None:
+        raise ObjectDoesNotExist(raw)
+    if not has_perm(user, "directives.add_task", task.lead):
+        raise PermissionDenied(_("You may not assign tasks for %(unit)s.") % {"unit": task.lead.name})
+    return task
 
 
 def _document(user: Any, raw: str) -> DirectiveDocument:
@@ -127,12 +140,31 @@ def _order(rows: list[Row]) -> list[Row] | None:
     return ordered if all(visit(row, set()) for row in rows) else None
 
 
+def _subtree(root: Task, tasks: dict[str, Task]) -> dict[str, Task]:
+    """``root`` and those of ``tasks`` under it (by their parent links)."""
+    by_parent: dict[int | None, list[Task]] = {}
+    for task in tasks.values():
+        by_parent.setdefault(task.parent_id, []).append(task)
+    found, todo = {root.number: root}, [root]
+    while todo:
+        for child in by_parent.get(todo.pop().pk, []):
+            found[child.number] = child
+            todo.append(child)
+    return found
+
+
 def _validate(user: Any, rows: list[Row], params: dict[str, Any]) -> tuple[list[Row], list[CellError]]:
-    document: DirectiveDocument = params["document"]
+    root: Task | None = params.get("task")
+    document: DirectiveDocument = root.document if root is not None else params["document"]
     errors: list[CellError] = []
     existing = {
         t.number: t for t in Task.objects.visible_to(user, "view").filter(document=document).select_related("lead")
     }
+    if root is not None:  # a cascade of one task: rows hang under it (an empty parent is the task itself)
+        existing = _subtree(root, existing)
+        for row in rows:
+            if not row.get("parent"):
+                row["parent"] = root.number
     taken = set(document.tasks.values_list("number", flat=True))
     counts = Counter(row["number"] for row in rows)
     by_number = {row["number"]: row for row in rows}
@@ -222,7 +254,8 @@ def _validate(user: Any, rows: list[Row], params: dict[str, Any]) -> tuple[list[
                             row["deadline"],
                         )
                     )
-        if not has_perm(user, "directives.add_task", assigner):
+        unknown_parent = bool(parent) and parent not in by_number and parent not in existing
+        if not unknown_parent and not has_perm(user, "directives.add_task", assigner):
             row_errors.append(
                 CellError(
                     row.number,
@@ -259,7 +292,8 @@ def _task_data(row: Row) -> dict[str, Any]:
 
 
 def _commit(user: Any, rows: list[Row], params: dict[str, Any], progress: Any) -> None:
-    document: DirectiveDocument = params["document"]
+    root: Task | None = params.get("task")
+    document: DirectiveDocument = root.document if root is not None else params["document"]
     existing = {t.number: t for t in Task.objects.filter(document=document)}
     created: dict[str, Task] = {}
     for row in _order(rows) or rows:
@@ -283,5 +317,19 @@ def register() -> None:
             heading=lambda params: str(params["document"]),
             list_url=lambda params: params["document"].get_absolute_url(),
             file_stem="danh-sach-nhiem-vu",
+        )
+    )
+    imports.register(
+        ImportSpec(
+            key=SUBTASKS,
+            title=lambda: _("Sub-tasks cascading a task"),
+            permissions=("directives.add_task",),
+            columns=COLUMNS,
+            params=(Param("task", _task),),
+            validate_rows=_validate,
+            commit=_commit,
+            heading=lambda params: str(params["task"]),
+            list_url=lambda params: params["task"].get_absolute_url(),
+            file_stem="nhiem-vu-con",
         )
     )

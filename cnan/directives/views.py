@@ -428,6 +428,7 @@ def task_context(request: HttpRequest, task: Task, **forms: Any) -> dict[str, An
         "history_json": json.dumps([[d.isoformat(), p] for d, p in history]),
         "adjustments": task.adjustments.select_related("actor").order_by("decided_on", "id"),
         "children": children,
+        "subtask_import_url": perms["can_split"] and imports.url_for(user, "directives:subtasks", task=task.pk),
         "coordinating": task.coordinating.order_by("path"),
         "status_colour": STATUS_COLOURS.get(task.status, "secondary"),
         "status_colours": STATUS_COLOURS,

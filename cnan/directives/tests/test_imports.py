@@ -9,6 +9,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 import pytest
 
@@ -129,3 +130,73 @@ def test_an_enterprise_may_cascade_its_own_task_but_not_assign_for_the_departmen
 def test_parent_numbers_that_loop_are_refused(directive, officer, workshop):
     result = _validate(officer, directive, [row("3", parent="4"), row("4", parent="3")])
     assert not result.ok and "loop" in result.errors[0]["message"]
+
+
+# --- the lead unit cascades its own task ------------------------------------------------------------
+
+
+def test_the_lead_unit_cascades_its_task_from_a_file_without_seeing_the_document(
+    directive, make_user, workshop, world, django_capture_on_commit_callbacks
+):
+    """ENT-A leads task 1 of H08's directive and may not see the directive itself: the task's page offers
+    the sub-task import, an empty parent means task 1, and the sub-tasks are assigned by ENT-A."""
+    from cnan.directives.imports import SUBTASKS
+    from cnan.directives.selectors import document_list
+
+    eo_a = make_user("enterprise_officer", world.ent_a)
+    assert not document_list(user=eo_a).filter(pk=directive.doc.pk).exists()
+    assert imports.url_for(eo_a, TASKS, document=directive.doc.pk) is not None  # the button exists…
+    client = Client()
+    client.cookies["cnan_language"] = "en"
+    login(client, eo_a)
+    start = reverse("core:import_start", kwargs={"key": TASKS}) + f"?document={directive.doc.pk}"
+    assert client.get(start).status_code == 404  # …but not for a document it may not see
+
+    page = client.get(directive.t1.get_absolute_url()).content.decode()
+    url = reverse("core:import_start", kwargs={"key": SUBTASKS}) + f"?task={directive.t1.pk}"
+    assert 'id="import-subtasks"' in page and url in page.replace("&amp;", "&")
+    rows = [
+        row("1.1", lead="ENT-A-PX1", deadline="31/03/2025"),
+        row("1.1.1", lead="ENT-A-PX1", parent="1.1", deadline="15/03/2025"),
+    ]
+    response = client.post(url, {"file": SimpleUploadedFile("nhiem-vu-con.xlsx", import_xlsx(SUBTASKS, rows))})
+    assert response.status_code in (200, 302)
+    batch = ImportBatch.objects.latest("created_at")
+    assert batch.row_count == 2
+    # 1.1.1 goes to the workshop, which is not under itself: refused by row, nothing written
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(3, "Lead unit code")]
+    before = database_state()
+    assert client.post(reverse("core:import_commit", kwargs={"pk": batch.pk})).status_code in (302, 400, 409, 422)
+    assert database_state() == before
+
+    response = client.post(url, {"file": SimpleUploadedFile("nhiem-vu-con.xlsx", import_xlsx(SUBTASKS, [rows[0]]))})
+    batch = ImportBatch.objects.latest("created_at")
+    assert batch.errors == [] and batch.row_count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("core:import_commit", kwargs={"pk": batch.pk})).status_code == 302
+    sub = Task.objects.get(document=directive.doc, number="1.1")
+    assert sub.parent == directive.t1 and sub.assigned_by == world.ent_a and sub.lead == workshop
+
+
+def test_the_sub_task_import_is_refused_to_another_unit_and_outside_the_task(directive, make_user, world):
+    from cnan.directives.imports import SUBTASKS
+
+    eo_b = make_user("enterprise_officer", world.ent_b)  # leads task 2, not task 1
+    assert imports.url_for(eo_b, SUBTASKS, task=directive.t1.pk) is not None
+    client = Client()
+    login(client, eo_b)
+    assert (
+        client.get(reverse("core:import_start", kwargs={"key": SUBTASKS}) + f"?task={directive.t1.pk}").status_code
+        == 404
+    )
+    # the auditor sees task 1 and may assign nothing
+    login(client, make_user("auditor", world.bca))
+    start = reverse("core:import_start", kwargs={"key": SUBTASKS}) + f"?task={directive.t1.pk}"
+    assert client.get(start).status_code == 403
+    # a parent outside the cascaded task is refused, naming the cell
+    spec = imports.get(SUBTASKS)
+    eo_a = make_user("enterprise_officer", world.ent_a)
+    data = import_xlsx(SUBTASKS, [row("2.1", lead="ENT-A", parent="2")])
+    with translation.override("en"):
+        result = imports.validate(spec, eo_a, io.BytesIO(data), "x.xlsx", {"task": directive.t1})
+    assert [(e["column"], e["value"]) for e in result.errors] == [("Parent item number", "2")]
