@@ -34,6 +34,8 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     requires_comment: bool = False
     requires_decision: bool = False
+    # further fields of the event row that must be given (e.g. a council's members, its minutes)
+    requires_event: tuple[str, ...] = ()
 
 
 @dataclass
@@ -94,9 +96,11 @@ class Workflow:
         decision_number: str = "",
         data: Mapping[str, Any] | None = None,
         fields: Iterable[str] = (),
+        event_data: Mapping[str, Any] | None = None,
     ) -> Any:
         """Make transition ``name``: permission, source state, guards, then the state (and ``data`` on
-        ``fields``) through the audited update, and one event row."""
+        ``fields``) through the audited update, and one event row (with ``event_data`` on its further
+        fields, those the transition ``requires_event`` given)."""
         transition = self.get(name)
         locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
         require(actor, transition.perm, locked)
@@ -107,6 +111,15 @@ class Workflow:
             raise ValidationError({"comment": _("Say why: a comment is required for this action.")})
         if transition.requires_decision and not decision_number.strip():
             raise ValidationError({"decision_number": _("This action needs the number of its decision.")})
+        event_data = dict(event_data or {})
+        missing = {
+            name: _("This action needs its %(field)s.")
+            % {"field": self.event_model._meta.get_field(name).verbose_name}
+            for name in transition.requires_event
+            if not event_data.get(name) or (isinstance(event_data[name], str) and not event_data[name].strip())
+        }
+        if missing:
+            raise ValidationError(missing)
         source = getattr(locked, self.state_field)
         updated, _changed = object_update(
             actor=actor,
@@ -126,6 +139,7 @@ class Workflow:
                     "actor": actor if getattr(actor, "pk", None) else None,
                     "comment": comment,
                     "decision_number": decision_number,
+                    **event_data,
                 }
             ),
             perm=transition.perm,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cnan.organizations",
     "cnan.catalogue",
     "cnan.directives",
+    "cnan.research",
     "cnan.api",
 ]
 
