@@ -165,6 +165,7 @@ def scene(world, make_user, isolated_profile):
     _catalogue_pages_scene(s)
     _directives_api_scene(s)
     _directives_pages_scene(s)
+    _research_scene(s)
 
     def person(spec: Any, *, clearance: int, name: str):
         if spec == OWNER:
@@ -1180,6 +1181,98 @@ def directives_task_add(s, user, doc):
         "regular": True,
         "expected_product": "Báo cáo quý",
     }
+
+
+def _research_scene(s: SimpleNamespace) -> None:
+    """ENT-A hosts an S&T topic (in progress, with two milestones, an output and a report) and keeps a
+    filing, a transfer, a cooperation agreement and a research group; each has a classified twin and a
+    spare to delete. The Department (H08) manages the tasks' gates."""
+    from cnan.research import services as rs
+    from cnan.research.models import Stage
+
+    def topic(code: str, **extra: Any):
+        data = {
+            "code": code,
+            "title": f"Đề tài mẫu {code}",
+            "level": "ministry",
+            "kind": "topic",
+            "formation": "commission",
+            "selection": "direct",
+            "host": s.ent_a,
+            "principal_investigator": "TS. Nguyễn Văn An",
+            "start_on": dt.date(2025, 1, 1),
+            "end_on": dt.date(2027, 12, 31),
+            "budget_total": 0,
+            **extra,
+        }
+        return rs.task_create(actor=None, data=data)
+
+    def milestone(task: Any, number: int, due: dt.date):
+        return rs.milestone_create(
+            actor=None,
+            task=task,
+            data={"number": number, "content": f"Bước {number}", "expected_output": "Báo cáo", "due_on": due},
+        )
+
+    s.rs_task = topic("ĐT-MAU-1")
+    s.rs_task_secret = topic("ĐT-MAU-2", **SECRET)
+    s.rs_task_spare = topic("ĐT-MAU-3")
+    s.rs_milestone = milestone(s.rs_task, 1, dt.date(2025, 6, 30))
+    s.rs_milestone_spare = milestone(s.rs_task, 2, dt.date(2026, 6, 30))
+    s.rs_milestone_secret = milestone(s.rs_task_secret, 1, dt.date(2025, 6, 30))
+    for task in (s.rs_task, s.rs_task_secret):  # under way: reports are taken
+        type(task).objects.filter(pk=task.pk).update(stage=Stage.IN_PROGRESS)
+        task.refresh_from_db()
+    s.rs_report = rs.milestone_report(
+        actor=None,
+        milestone=s.rs_milestone,
+        data={"reported_on": dt.date(2025, 5, 1), "percent": 40, "narrative": "Đang khảo sát"},
+    )
+
+    def output(task: Any, title: str, **extra: Any):
+        return rs.output_create(actor=None, task=task, data={"kind": "prototype", "title": title, **extra})
+
+    s.rs_output = output(s.rs_task, "Mẫu thử nghiệm A")
+    s.rs_output_secret = output(s.rs_task, "Mẫu thử nghiệm mật", **SECRET)
+    s.rs_output_spare = output(s.rs_task, "Mẫu thử nghiệm thừa")
+
+    def filing(title: str, **extra: Any):
+        data = {"owner": s.ent_a, "task": s.rs_task, "kind": "utility", "title": title, "filed_on": dt.date(2025, 3, 1)}
+        return rs.filing_create(actor=None, data={**data, **extra})
+
+    s.rs_filing = filing("Giải pháp hữu ích mẫu")
+    s.rs_filing_secret = filing("Giải pháp mật", **SECRET)
+    s.rs_filing_spare = filing("Giải pháp thừa")
+
+    def transfer(technology: str, **extra: Any):
+        data = {"organization": s.ent_a, "direction": "inbound", "partner": "Công ty Đối tác", "technology": technology}
+        return rs.transfer_create(actor=None, data={**data, **extra})
+
+    s.rs_transfer = transfer("Công nghệ mẫu")
+    s.rs_transfer_secret = transfer("Công nghệ mật", **SECRET)
+    s.rs_transfer_spare = transfer("Công nghệ thừa")
+
+    def cooperation(partner: str, **extra: Any):
+        data = {
+            "organization": s.ent_a,
+            "form": "mou",
+            "partner": partner,
+            "field": "Vật liệu",
+            "start_on": dt.date(2025, 1, 1),
+        }
+        return rs.cooperation_create(actor=None, data={**data, **extra})
+
+    s.rs_coop = cooperation("Trường Đại học mẫu")
+    s.rs_coop_secret = cooperation("Đối tác mật", **SECRET)
+    s.rs_coop_spare = cooperation("Đối tác thừa")
+
+    def group(name: str, **extra: Any):
+        data = {"organization": s.ent_a, "name": name, "lead": "TS. Lê Minh", "field": "Điện tử", "tasks": [s.rs_task]}
+        return rs.group_create(actor=None, data={**data, **extra})
+
+    s.rs_group = group("Nhóm nghiên cứu mẫu")
+    s.rs_group_secret = group("Nhóm mật", **SECRET)
+    s.rs_group_spare = group("Nhóm thừa")
 
 
 def directives_api() -> list[Case]:
