@@ -114,7 +114,7 @@ class Workflow:
         event_data = dict(event_data or {})
         missing = {
             name: _("This action needs its %(field)s.")
-            % {"field": self.event_model._meta.get_field(name).verbose_name}
+            % {"field": getattr(self.event_model._meta.get_field(name), "verbose_name", name)}
             for name in transition.requires_event
             if not event_data.get(name) or (isinstance(event_data[name], str) and not event_data[name].strip())
         }

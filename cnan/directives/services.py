@@ -507,7 +507,7 @@ def send_reminders(*, today: dt.date | None = None, days_before: int = 7) -> int
     ]
     if not work:
         return 0
-    since = {task.pk: _local_midnight(reminder_since(task.effective_deadline, today)) for task, _level in work}
+    since = {task.pk: _local_midnight(reminder_since(task.effective_deadline or today, today)) for task, _level in work}
     urls = {task.get_absolute_url() for task, _level in work}
     sent_at: dict[tuple[int, str, str], dt.datetime] = {}
     for recipient, url, level, created in Notification.objects.filter(

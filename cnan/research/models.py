@@ -32,7 +32,6 @@ from cnan.organizations.models import Organization, ProductGroup
 HOME_COUNTRY = "VN"
 MINUTES_EXTENSIONS = ["pdf", "docx", "doc", "jpg", "jpeg", "png", "zip"]
 MINUTES_MAX_BYTES = 20 * 1024 * 1024
-MONEY = {"max_digits": 18, "decimal_places": 0}  # VND, whole đồng
 
 
 class Level(models.TextChoices):
@@ -148,7 +147,7 @@ class ResearchTask(ClassifiedModel, TimestampedModel):
     summary = models.TextField(_("objectives and content"), blank=True)
     start_on = models.DateField(_("start"))
     end_on = models.DateField(_("end (as contracted)"))
-    budget_total = models.DecimalField(_("total budget (VND)"), **MONEY, default=Decimal(0))
+    budget_total = models.DecimalField(_("total budget (VND)"), max_digits=18, decimal_places=0, default=Decimal(0))
     lump_sum = models.BooleanField(_("lump-sum spending (khoán chi)"), default=False)
     # Kept by the gates and the services (never typed in).
     stage = models.CharField(
@@ -203,22 +202,16 @@ class ResearchTask(ClassifiedModel, TimestampedModel):
         errors: dict[str, list] = {}
         if self.start_on and self.end_on and self.end_on < self.start_on:
             errors["end_on"] = [_("The end cannot be before the start.")]
-        if self.programme_id:
+        programme = self.programme if self.programme_id else None
+        if programme is not None:
             if self.kind == Kind.PROGRAMME:
                 errors["programme"] = [_("A programme is not part of another programme.")]
-            elif self.programme.kind != Kind.PROGRAMME:
+            elif programme.kind != Kind.PROGRAMME:
                 errors["programme"] = [_("Choose a task of the type programme.")]
-            elif (
-                self.start_on
-                and self.end_on
-                and (self.start_on < self.programme.start_on or self.end_on > self.programme.end)
-            ):
+            elif self.start_on and self.end_on and (self.start_on < programme.start_on or self.end_on > programme.end):
                 errors["end_on"] = [
                     _("A task of a programme runs within the programme (%(start)s – %(end)s).")
-                    % {
-                        "start": self.programme.start_on.strftime("%d/%m/%Y"),
-                        "end": self.programme.end.strftime("%d/%m/%Y"),
-                    }
+                    % {"start": programme.start_on.strftime("%d/%m/%Y"), "end": programme.end.strftime("%d/%m/%Y")}
                 ]
         if self.formation == Formation.BASE_TASK and self.level != Level.BASE:
             errors["formation"] = [_("A base task (nhiệm vụ cơ sở) is a task of base level.")]
@@ -232,9 +225,11 @@ class BudgetLine(models.Model):
     task = models.ForeignKey(ResearchTask, verbose_name=_("S&T task"), on_delete=models.CASCADE, related_name="budget")
     source = models.CharField(_("source"), max_length=16, choices=BudgetSource.choices)
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    planned = models.DecimalField(_("planned (VND)"), **MONEY, validators=[MinValueValidator(0)])
+    planned = models.DecimalField(
+        _("planned (VND)"), max_digits=18, decimal_places=0, validators=[MinValueValidator(0)]
+    )
     disbursed = models.DecimalField(
-        _("disbursed (VND)"), **MONEY, default=Decimal(0), validators=[MinValueValidator(0)]
+        _("disbursed (VND)"), max_digits=18, decimal_places=0, default=Decimal(0), validators=[MinValueValidator(0)]
     )
 
     objects = RestrictedQuerySet.as_manager()
@@ -543,7 +538,11 @@ class TechTransfer(ClassifiedModel, TimestampedModel):
         Product, verbose_name=_("catalogue product"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     value = models.DecimalField(
-        _("contract value (VND)"), **MONEY, default=Decimal(0), validators=[MinValueValidator(0)]
+        _("contract value (VND)"),
+        max_digits=18,
+        decimal_places=0,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
     )
     contract_number = models.CharField(_("contract number"), max_length=100, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)

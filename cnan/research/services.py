@@ -567,11 +567,12 @@ def gate_pass(
         if new_end_on is not None:
             if new_end_on < task.start_on:
                 raise ValidationError({"new_end_on": _("The end cannot be before the start.")})
-            if task.programme_id and new_end_on > task.programme.end:
+            programme = task.programme
+            if programme is not None and new_end_on > programme.end:
                 raise ValidationError(
                     {
                         "new_end_on": _("A task of a programme runs within the programme (until %(end)s).")
-                        % {"end": task.programme.end.strftime("%d/%m/%Y")}
+                        % {"end": programme.end.strftime("%d/%m/%Y")}
                     }
                 )
             data["current_end_on"] = new_end_on
@@ -754,7 +755,8 @@ def output_delete(*, actor: Any, instance: Output) -> None:
 def _check_filing(actor: Any, filing: IPFiling) -> None:
     if filing.task_id and actor is not None and not has_perm(actor, "research.view_researchtask", filing.task):
         raise ValidationError({"task": _("No such S&T task, or you may not see it.")})
-    if filing.output_id and filing.task_id and filing.output.task_id != filing.task_id:
+    output = filing.output
+    if output is not None and filing.task_id and output.task_id != filing.task_id:
         raise ValidationError({"output": _("The output is not one of this task's.")})
 
 
