@@ -12,7 +12,7 @@ import sys
 
 from .setup import OUT, SCALES, configure, rss_mb
 
-WORKLOADS = ["audit_overhead", "lists", "lists_tasks", "bom_rollup", "bom_explode", "where_used"]
+WORKLOADS = ["audit_overhead", "lists", "lists_tasks", "bom_rollup", "bom_explode", "where_used", "allocation"]
 
 
 def main(argv: list[str] | None = None) -> int:
