@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupplyConfig(AppConfig):
+    name = "cnan.supply"
+    label = "supply"
+    verbose_name = _("Supply and import substitution")
+
+    def ready(self) -> None:
+        from cnan.accounts import roles
+
+        # The Department consolidates demand and places orders; operational units declare their demand,
+        # record their imported purchases, accept deliveries and give feedback; enterprises keep their
+        # capacity and record deliveries.
+        roles.extend(roles.DEPARTMENT_OFFICER, ["supply.*"])
+        roles.extend(
+            roles.UNIT_OFFICER,
+            [
+                "supply.view_*",
+                "supply.add_demandplan",
+                "supply.change_demandplan",
+                "supply.delete_demandplan",
+                "supply.add_importpurchase",
+                "supply.change_importpurchase",
+                "supply.delete_importpurchase",
+                "supply.add_productionorder",
+                "supply.change_productionorder",
+                "supply.accept_delivery",
+                "supply.add_feedback",
+            ],
+        )
+        roles.extend(
+            roles.ENTERPRISE_OFFICER,
+            ["supply.view_*", "supply.add_capacity", "supply.change_capacity", "supply.add_delivery"],
+        )
