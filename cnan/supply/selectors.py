@@ -4,6 +4,7 @@ aggregate only what the reader may see."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -114,3 +115,98 @@ def delivered_localisation_rate(*, user: Any, year: int | None = None) -> float 
         )
     )
     return float(totals["weighted"] / totals["total"]) if totals["total"] else None
+
+
+def booked(enterprise: Any, product_group: Any, year: int, *, exclude: int | None = None) -> int:
+    """Units of a product group already ordered from an enterprise for a year (cancelled orders aside)."""
+    qs = ProductionOrder.objects.filter(enterprise=enterprise, product__group=product_group, year=year).exclude(
+        status=ProductionOrder.Status.CANCELLED
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return int(qs.aggregate(n=Sum("quantity"))["n"] or 0)
+
+
+# --- matching demand against the domestic catalogue ---------------------------------------------------------
+
+SUPPLIABLE = ("certified", "serial")  # catalogue lifecycles of a product an enterprise can deliver
+
+
+@dataclass
+class Candidate:
+    product: Any
+    enterprise: Any
+    capacity: int | None  # units a year for the line's product group; None: none recorded
+    booked: int  # units of that group already ordered from the enterprise that year
+
+    @property
+    def left(self) -> int:
+        return max(0, (self.capacity or 0) - self.booked)
+
+
+@dataclass
+class Match:
+    line: DemandLine
+    candidates: list[Candidate]
+    imported_before: bool  # the force has bought this class from abroad
+
+    @property
+    def status(self) -> str:
+        """domestic (capacity covers the line), partial, imports (no domestic product, bought abroad
+        before) or none (nothing supplies it: a candidate for an S&T task)."""
+        if self.candidates:
+            return "domestic" if sum(c.left for c in self.candidates) >= self.line.quantity else "partial"
+        return "imports" if self.imported_before else "none"
+
+
+def match_lines(*, user: Any, lines: Iterable[DemandLine]) -> list[Match]:
+    """Every line against the products the user may see: made in Việt Nam by an enterprise of the
+    industry, certified or in serial production, of the line's class (and product group, and the very
+    product when the line names one), with the enterprise's capacity left for the plan's year."""
+    from cnan.catalogue.models import HOME_COUNTRY, Product, Sourcing
+    from cnan.organizations.models import Organization
+
+    from .models import Capacity
+
+    lines = list(lines)
+    classes = {line.product_class for line in lines}
+    products = list(
+        Product.objects.visible_to(user, "view")
+        .filter(
+            product_class__in=classes,
+            lifecycle__in=SUPPLIABLE,
+            sourcing=Sourcing.MADE,
+            origin_country=HOME_COUNTRY,
+            organization__kind=Organization.Kind.ENTERPRISE,
+        )
+        .select_related("organization", "group")
+        .order_by("code")
+    )
+    years = {line.plan.year for line in lines}
+    capacities = {
+        (c.enterprise_id, c.product_group_id, c.year): c.units for c in Capacity.objects.filter(year__in=years)
+    }
+    imported = set(
+        ImportPurchase.objects.visible_to(user, "view")
+        .filter(product_class__in=classes)
+        .values_list("product_class", flat=True)
+    )
+    booked_cache: dict[tuple[int, int, int], int] = {}
+    out = []
+    for line in lines:
+        found = []
+        for product in products:
+            if product.product_class != line.product_class:
+                continue
+            if line.product_id and product.pk != line.product_id:
+                continue
+            if line.product_group_id and product.group_id != line.product_group_id:
+                continue
+            key = (product.organization_id, product.group_id, line.plan.year)
+            if key not in booked_cache:
+                booked_cache[key] = (
+                    booked(product.organization_id, product.group_id, line.plan.year) if product.group_id else 0
+                )
+            found.append(Candidate(product, product.organization, capacities.get(key), booked_cache[key]))
+        out.append(Match(line, found, line.product_class in imported))
+    return out

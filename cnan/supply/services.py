@@ -31,6 +31,7 @@ from .models import (
     PlanEvent,
     ProductionOrder,
 )
+from .selectors import booked
 
 CLASSIFICATION_FIELDS = ("classification", "protected_until", "classification_basis")
 PLAN_FIELDS = ("unit", "year", "note", *CLASSIFICATION_FIELDS)
@@ -273,16 +274,6 @@ def import_delete(*, actor: Any, instance: ImportPurchase) -> None:
 
 
 # --- orders, deliveries, feedback ------------------------------------------------------------------------
-
-
-def booked(enterprise: Any, product_group: Any, year: int, *, exclude: int | None = None) -> int:
-    """Units of a product group already ordered from an enterprise for a year (cancelled orders aside)."""
-    qs = ProductionOrder.objects.filter(enterprise=enterprise, product__group=product_group, year=year).exclude(
-        status=ProductionOrder.Status.CANCELLED
-    )
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude)
-    return int(qs.aggregate(n=Sum("quantity"))["n"] or 0)
 
 
 def capacity_check(order: ProductionOrder) -> tuple[int, int] | None:

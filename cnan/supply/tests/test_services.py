@@ -290,3 +290,51 @@ def test_the_delivered_localisation_rate_is_weighted_by_value(scene, consolidate
     ProductRollup.objects.filter(product=scene.vest).update(localisation_rate=Decimal("62.50"))
     assert selectors.delivered_localisation_rate(user=scene.officer) == pytest.approx(62.5)
     assert selectors.delivered_localisation_rate(user=scene.officer, year=2025) is None
+
+
+def test_demand_is_matched_against_certified_domestic_products_and_capacity(scene, consolidated):
+    """The vest (ENT-A, serial production) supplies the line; a product in research does not; capacity
+    left decides domestic or partial; a class nobody makes is imports-only or none."""
+    catalogue.product_create(
+        actor=None,
+        data={
+            "organization": scene.world.ent_b,
+            "code": "AGC-02",
+            "name": "Áo giáp thế hệ mới",
+            "product_class": "support_tool",
+            "group": scene.group,
+            "lifecycle": "research",
+        },
+    )
+    (match,) = selectors.match_lines(user=scene.officer, lines=[consolidated])
+    assert [c.product.code for c in match.candidates] == ["AGC-01"]
+    assert match.candidates[0].capacity is None and match.status == "partial"  # no capacity recorded
+    services.capacity_set(
+        actor=scene.ent_a, enterprise=scene.world.ent_a, product_group=scene.group, year=2026, units=150
+    )
+    (match,) = selectors.match_lines(user=scene.officer, lines=[consolidated])
+    assert match.candidates[0].left == 150 and match.status == "domestic"
+    services.order_create(actor=scene.officer, data=order_data(scene, None, quantity=100))
+    (match,) = selectors.match_lines(user=scene.officer, lines=[consolidated])
+    assert match.candidates[0].left == 50 and match.status == "partial"
+
+    plan = services.plan_create(actor=scene.uo, data={"unit": scene.unit, "year": 2027})
+    drone = services.line_create(
+        actor=scene.uo, plan=plan, data=line_data(scene, product_class="patrol_craft", product_group=None)
+    )
+    (match,) = selectors.match_lines(user=scene.officer, lines=[drone])
+    assert match.candidates == [] and match.status == "none"
+    services.import_create(
+        actor=scene.uo,
+        data={
+            "unit": scene.unit,
+            "year": 2025,
+            "product_class": "patrol_craft",
+            "description": "Xuồng tuần tra",
+            "country": "KR",
+            "quantity": 2,
+            "value": Decimal("9000000000"),
+        },
+    )
+    (match,) = selectors.match_lines(user=scene.officer, lines=[drone])
+    assert match.status == "imports"
