@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("cnan.organizations.api.urls")),
     path("", include("cnan.catalogue.api.urls")),
     path("", include("cnan.directives.api.urls")),
+    path("", include("cnan.research.api.urls")),
     path("", include("cnan.accounts.api.urls")),
     path("", include("cnan.core.api.urls")),
 ]

@@ -166,6 +166,7 @@ def scene(world, make_user, isolated_profile):
     _directives_api_scene(s)
     _directives_pages_scene(s)
     _research_scene(s)
+    _research_api_scene(s)
 
     def person(spec: Any, *, clearance: int, name: str):
         if spec == OWNER:
@@ -1587,6 +1588,365 @@ def directives_api() -> list[Case]:
     ]
 
 
+# --- the research API ----------------------------------------------------------------------------------
+
+
+def _research_api_scene(s: SimpleNamespace) -> None:
+    """The topic's budget line (for a disbursement) and a review gate with its minutes, on the topic and on
+    its classified twin (set up directly: the scene's topics were put in progress without their gates)."""
+    from cnan.research.models import BudgetLine, GateEvent, ResearchTask
+
+    ResearchTask.objects.filter(pk=s.rs_task.pk).update(budget_total=500_000_000)
+    BudgetLine.objects.create(task=s.rs_task, source="ministry", year=2025, planned=500_000_000)
+    s.rs_task.refresh_from_db()
+
+    def review(task: Any) -> Any:
+        return GateEvent.objects.create(
+            task=task,
+            transition="review",
+            from_state="proposed",
+            to_state="reviewed",
+            decision_number="5/QĐ-H08",
+            decided_on=dt.date(2024, 12, 1),
+            council="PGS.TS. Chủ tịch hội đồng\nTS. Phản biện",
+            minutes=ContentFile(b"%PDF-1.4 bien ban hoi dong", name="bien-ban.pdf"),
+        )
+
+    s.rs_gate = review(s.rs_task)
+    s.rs_gate_secret = review(s.rs_task_secret)
+
+
+def research_task_add(s, user, host):
+    return {
+        "code": "ĐT-MAU-9",
+        "title": "Đề tài mới",
+        "level": "ministry",
+        "kind": "topic",
+        "formation": "commission",
+        "selection": "call",
+        "host": host.pk,
+        "principal_investigator": "TS. Trần Hà",
+        "start_on": "2025-01-01",
+        "end_on": "2026-12-31",
+        "budget_total": "1000000000",
+        "budget": [{"source": "unit", "year": 2025, "planned": "1000000000"}],
+    }
+
+
+def research_api() -> list[Case]:
+    """The research API. Reads need the view permission somewhere (403), then the record visible (404);
+    writes need the permission somewhere (403), the record visible (404), and the service checks it at the
+    host (a task's content, its host gates, its roadmap and reports) or at the managing body (its other
+    gates, disbursements). An owner or a task named in a body is one the user may use, else 400."""
+    from cnan.research.api import serializers as rs
+
+    t = "research.%s_researchtask"
+    seen = (ANON, 404, 403, 200, 404)
+    host_write = (ANON, 404, 403, 200, 404)
+    task = {"secret": "rs_task_secret"}
+    owned = {"obj": "ent_a", "secret": "unit_secret", "kwarg": None}
+
+    def owner_add(basename: str, model: str, body: dict[str, Any]) -> Case:
+        return Case(
+            f"research-{basename}-list",
+            "POST",
+            f"research.add_{model}",
+            holder=EO_A,
+            lacker=LAB_A,
+            expect=(ANON, 400, 403, 201, 400),
+            data=lambda s, user, org: {**body, "organization": org.pk},
+            **owned,
+        )
+
+    def crud(basename: str, model: str, attr: str, changes: dict[str, Any], serializer: type) -> list[Case]:
+        """List, retrieve, replace, update and delete of a record of ENT-A (its twin ``<attr>_secret``)."""
+        perm = f"research.%s_{model}"
+        secret = {"secret": f"{attr}_secret"}
+        return [
+            Case(
+                f"research-{basename}-list",
+                "GET",
+                perm % "view",
+                attr,
+                EO_A,
+                NONE_A,
+                (ANON, 200, 403, 200, 200),
+                **secret,
+                kwarg=None,
+                marker=True,
+            ),
+            Case(f"research-{basename}-detail", "GET", perm % "view", attr, EO_A, NONE_A, seen, **secret),
+            Case(
+                f"research-{basename}-detail",
+                "PUT",
+                perm % "change",
+                attr,
+                EO_A,
+                LAB_A,
+                host_write,
+                **secret,
+                data=put(serializer, **changes),
+            ),
+            Case(
+                f"research-{basename}-detail",
+                "PATCH",
+                perm % "change",
+                attr,
+                EO_A,
+                LAB_A,
+                host_write,
+                **secret,
+                data=const(**changes),
+            ),
+            Case(
+                f"research-{basename}-detail",
+                "DELETE",
+                perm % "delete",
+                f"{attr}_spare",
+                EO_A,
+                LAB_A,
+                (ANON, 404, 403, 204, 404),
+                **secret,
+            ),
+        ]
+
+    return [
+        # --- tasks
+        Case(
+            "research-task-list",
+            "GET",
+            t % "view",
+            "rs_task",
+            EO_A,
+            NONE_A,
+            (ANON, 200, 403, 200, 200),
+            **task,
+            kwarg=None,
+            query="?limit=500",
+            marker=True,
+        ),
+        # the proposal of another organisation (400), or for a unit the uncleared may not see (400);
+        # the task and its proposal event
+        Case(
+            "research-task-list",
+            "POST",
+            t % "add",
+            "ent_a",
+            EO_A,
+            LAB_A,
+            (ANON, 400, 403, 201, 400),
+            secret="unit_secret",
+            kwarg=None,
+            data=research_task_add,
+            writes=2,
+        ),
+        Case("research-task-detail", "GET", t % "view", "rs_task", EO_A, NONE_A, seen, **task),
+        Case(
+            "research-task-detail",
+            "PUT",
+            t % "change",
+            "rs_task",
+            EO_A,
+            LAB_A,
+            host_write,
+            **task,
+            data=put(rs.ResearchTaskSerializer, title="Đề tài mẫu (sửa)"),
+        ),
+        Case(
+            "research-task-detail",
+            "PATCH",
+            t % "change",
+            "rs_task",
+            EO_A,
+            LAB_A,
+            host_write,
+            **task,
+            data=const(summary="Mục tiêu (sửa)"),
+        ),
+        Case(
+            "research-task-detail",
+            "DELETE",
+            t % "delete",
+            "rs_task_spare",
+            EO_A,
+            LAB_A,
+            (ANON, 404, 403, 204, 404),
+            **task,
+        ),
+        Case("research-task-gates", "GET", "research.view_gateevent", "rs_task", EO_A, NONE_A, seen, **task),
+        # a gate of the managing body: the stage and its event
+        Case(
+            "research-task-gate-pass",
+            "POST",
+            t % "manage",
+            "rs_task",
+            DO,
+            NONE_H08,
+            (ANON, 403, 403, 200, 404),
+            **task,
+            url_kwargs={"gate": "pause"},
+            data=const(decision_number="7/QĐ-H08", decided_on="2025-05-01", comment="Chờ bố trí kinh phí"),
+            writes=2,
+        ),
+        Case("research-task-milestones", "GET", "research.view_milestone", "rs_task", EO_A, NONE_A, seen, **task),
+        Case(
+            "research-task-milestones",
+            "POST",
+            t % "change",
+            "rs_task",
+            EO_A,
+            LAB_A,
+            (ANON, 404, 403, 201, 404),
+            **task,
+            data=const(number=3, content="Bước 3", expected_output="Mẫu thử", due_on="2027-06-30"),
+        ),
+        Case("research-task-budget", "GET", "research.view_budgetline", "rs_task", EO_A, NONE_A, seen, **task),
+        Case(
+            "research-task-budget",
+            "POST",
+            t % "manage",
+            "rs_task",
+            DO,
+            NONE_H08,
+            (ANON, 403, 403, 200, 404),
+            **task,
+            data=const(source="ministry", year=2025, disbursed="100000000"),
+        ),
+        # --- the roadmap
+        Case(
+            "research-milestone-detail",
+            "GET",
+            "research.view_milestone",
+            "rs_milestone",
+            EO_A,
+            NONE_A,
+            seen,
+            secret="rs_milestone_secret",
+        ),
+        Case(
+            "research-milestone-detail",
+            "PUT",
+            t % "change",
+            "rs_milestone",
+            EO_A,
+            LAB_A,
+            host_write,
+            secret="rs_milestone_secret",
+            data=const(number=1, content="Bước 1 (sửa)", expected_output="Báo cáo", due_on="2025-06-30"),
+        ),
+        Case(
+            "research-milestone-detail",
+            "PATCH",
+            t % "change",
+            "rs_milestone",
+            EO_A,
+            LAB_A,
+            host_write,
+            secret="rs_milestone_secret",
+            data=const(content="Bước 1 (sửa)"),
+        ),
+        Case(
+            "research-milestone-detail",
+            "DELETE",
+            t % "change",
+            "rs_milestone_spare",
+            EO_A,
+            LAB_A,
+            (ANON, 404, 403, 204, 404),
+            secret="rs_milestone_secret",
+        ),
+        Case(
+            "research-milestone-reports",
+            "GET",
+            "research.view_milestonereport",
+            "rs_milestone",
+            EO_A,
+            NONE_A,
+            seen,
+            secret="rs_milestone_secret",
+        ),
+        Case(
+            "research-milestone-reports",
+            "POST",
+            "research.add_milestonereport",
+            "rs_milestone",
+            EO_A,
+            LAB_A,
+            (ANON, 404, 403, 201, 404),
+            secret="rs_milestone_secret",
+            data=const(reported_on="2025-08-01", percent=60, narrative="Hoàn thành khảo sát"),
+        ),
+        # --- outputs (of a task the user may see), filings, transfers, cooperation, groups
+        Case(
+            "research-output-list",
+            "POST",
+            "research.add_output",
+            "rs_task",
+            EO_A,
+            LAB_A,
+            (ANON, 400, 403, 201, 400),
+            **task,
+            kwarg=None,
+            data=lambda s, user, t_: {"task": t_.pk, "kind": "prototype", "title": "Mẫu thử mới"},
+        ),
+        *crud("output", "output", "rs_output", {"title": "Mẫu thử nghiệm A (sửa)"}, rs.OutputSerializer),
+        Case(
+            "research-filing-list",
+            "POST",
+            "research.add_ipfiling",
+            holder=EO_A,
+            lacker=LAB_A,
+            expect=(ANON, 400, 403, 201, 400),
+            data=lambda s, user, org: {
+                "owner": org.pk,
+                "kind": "utility",
+                "title": "Giải pháp mới",
+                "filed_on": "2025-04-01",
+            },
+            **owned,
+        ),
+        *crud("filing", "ipfiling", "rs_filing", {"title": "Giải pháp hữu ích mẫu (sửa)"}, rs.IPFilingSerializer),
+        Case(
+            "research-filing-advance",
+            "POST",
+            "research.change_ipfiling",
+            "rs_filing",
+            EO_A,
+            LAB_A,
+            host_write,
+            secret="rs_filing_secret",
+            data=const(status="formality", on="2025-04-01"),
+        ),
+        owner_add(
+            "transfer",
+            "techtransfer",
+            {"direction": "inbound", "partner": "Công ty Đối tác mới", "technology": "Công nghệ mới"},
+        ),
+        *crud(
+            "transfer", "techtransfer", "rs_transfer", {"technology": "Công nghệ mẫu (sửa)"}, rs.TechTransferSerializer
+        ),
+        owner_add(
+            "cooperation",
+            "cooperation",
+            {"form": "mou", "partner": "Trường mới", "field": "Điện tử", "start_on": "2025-02-01"},
+        ),
+        *crud("cooperation", "cooperation", "rs_coop", {"field": "Vật liệu (sửa)"}, rs.CooperationSerializer),
+        owner_add("group", "researchgroup", {"name": "Nhóm mới", "lead": "TS. Hà Minh", "field": "Quang học"}),
+        *crud("group", "researchgroup", "rs_group", {"name": "Nhóm nghiên cứu mẫu (sửa)"}, rs.ResearchGroupSerializer),
+        # --- gate minutes, through the task's visibility
+        Case(
+            "research-gate-minutes",
+            "GET",
+            "research.view_gateevent",
+            "rs_gate",
+            EO_A,
+            NONE_A,
+            seen,
+            secret="rs_gate_secret",
+        ),
+    ]
+
+
 S = org_serializers
 F = org_forms
 
@@ -2423,6 +2783,7 @@ CASES: list[Case] = [
     # --- the API ------------------------------------------------------------------------------------
     *catalogue_api(),
     *directives_api(),
+    *research_api(),
     *api_crud(
         "organization",
         obj="unit_a",
