@@ -10,6 +10,10 @@ class ResearchConfig(AppConfig):
     def ready(self) -> None:
         from cnan.accounts import roles
 
+        from . import imports
+
+        imports.register()
+
         # The Department manages S&T tasks (councils, approvals, contracts, official acceptance); hosts
         # (institutes, academies, schools, enterprises) propose, run and report their own, pass their own
         # gates, and keep their outputs, filings, transfers, cooperation and groups.
