@@ -386,3 +386,47 @@ class Feedback(TimestampedModel):
         super().clean()
         if self.rating is not None and self.rating <= 2 and not self.comment.strip():
             raise ValidationError({"comment": _("Say what was wrong: a low rating needs a comment.")})
+
+
+class AllocationRun(TimestampedModel):
+    """One run of the optimiser over a year's consolidated demand: its inputs, the proposal beside the
+    greedy baseline, each line's explanation; an officer adjusts it and turns it into orders."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Turned into orders")
+        FAILED = "failed", _("Failed")
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    budget = models.DecimalField(
+        _("budget (VND)"), max_digits=20, decimal_places=0, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED, editable=False)
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    optimal = models.BooleanField(_("proven optimal"), default=False, editable=False)
+    seconds = models.FloatField(_("solve time (s)"), default=0, editable=False)
+    share = models.FloatField(_("domestic share by value"), null=True, blank=True, editable=False)
+    weighted_share = models.FloatField(_("weighted domestic share"), null=True, blank=True, editable=False)
+    greedy_share = models.FloatField(_("greedy domestic share by value"), null=True, blank=True, editable=False)
+    greedy_weighted_share = models.FloatField(_("greedy weighted share"), null=True, blank=True, editable=False)
+    spend = models.DecimalField(
+        _("spend (VND)"), max_digits=20, decimal_places=0, null=True, blank=True, editable=False
+    )
+    # [{line, product, enterprise, units, unit_price, greedy_units}] and [{line, code, …}]
+    proposal = models.JSONField(_("proposal"), default=list, editable=False)
+    reasons = models.JSONField(_("explanations"), default=list, editable=False)
+    skipped = models.JSONField(_("lines left out"), default=list, editable=False)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_lookup = None  # the Department's: seen by who holds ``supply.view_allocationrun`` everywhere
+
+    class Meta:
+        verbose_name = _("allocation run")
+        verbose_name_plural = _("allocation runs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.created_at:%d/%m/%Y %H:%M}"

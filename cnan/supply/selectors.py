@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from .models import Delivery, DemandLine, DemandPlan, ImportPurchase, ProductionOrder
@@ -210,3 +210,66 @@ def match_lines(*, user: Any, lines: Iterable[DemandLine]) -> list[Match]:
             found.append(Candidate(product, product.organization, capacities.get(key), booked_cache[key]))
         out.append(Match(line, found, line.product_class in imported))
     return out
+
+
+# --- the optimiser's problem from the database ------------------------------------------------------------
+
+
+@dataclass
+class AllocationInput:
+    problem: Any  # allocation.Problem
+    lines: dict[int, DemandLine]
+    products: dict[tuple[int, int], Any]  # (line id, enterprise id) → the product offered
+    skipped: list[tuple[int, str]]  # (line id, why it is left out)
+
+
+def allocation_input(*, user: Any, year: int, budget: Decimal | None = None) -> AllocationInput:
+    """A year's consolidated demand still to order, the domestic offers that match it (each enterprise's
+    cheapest matching product, at its catalogue price) and each enterprise's capacity left per group."""
+    from .allocation import Line, Offer, Problem
+    from .models import Capacity
+
+    lines = list(
+        line_list(user=user)
+        .filter(plan__year=year, plan__state=DemandPlan.State.CONSOLIDATED)
+        .annotate(ordered=Sum("orders__quantity", filter=~Q(orders__status=ProductionOrder.Status.CANCELLED)))
+        .order_by("plan__unit__code", "number")
+    )
+    skipped: list[tuple[int, str]] = []
+    todo = []
+    for line in lines:
+        left = line.quantity - (line.ordered or 0)
+        if left <= 0:
+            continue
+        product = line.product if line.product_id else None
+        group = line.product_group_id or (product.group_id if product is not None else None)
+        if group is None:
+            skipped.append((line.pk, "no_group"))
+            continue
+        todo.append((line, left, group))
+    matches = {m.line.pk: m for m in match_lines(user=user, lines=[line for line, _left, _group in todo])}
+    offers: list[Offer] = []
+    products: dict[tuple[int, int], Any] = {}
+    capacity: dict[tuple[Any, Any], int] = {}
+    for line, _left, group in todo:
+        best: dict[int, Any] = {}
+        for c in matches[line.pk].candidates:
+            if c.product.group_id != group:
+                continue
+            if c.enterprise.pk not in best or c.product.price < best[c.enterprise.pk].price:
+                best[c.enterprise.pk] = c.product
+        for enterprise_id, product in best.items():
+            offers.append(Offer(line.pk, enterprise_id, float(product.price)))
+            products[(line.pk, enterprise_id)] = product
+    enterprises = {o.enterprise for o in offers}
+    groups = {group for _line, _left, group in todo}
+    for row in Capacity.objects.filter(year=year, enterprise_id__in=list(enterprises), product_group_id__in=groups):
+        key = (row.enterprise_id, row.product_group_id)
+        capacity[key] = max(0, row.units - booked(row.enterprise_id, row.product_group_id, year))
+    problem = Problem(
+        lines=[Line(line.pk, group, left, float(line.unit_value), line.tier) for line, left, group in todo],
+        offers=offers,
+        capacity=capacity,
+        budget=float(budget) if budget is not None else None,
+    )
+    return AllocationInput(problem, {line.pk: line for line, _l, _g in todo}, products, skipped)

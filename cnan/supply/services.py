@@ -7,21 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from cnan.catalogue.models import Product
 from cnan.core.permissions import has_perm, require
-from cnan.core.services import object_create, object_delete, object_update
+from cnan.core.services import job_create, object_create, object_delete, object_update
 from cnan.core.workflow import Transition, Workflow
 
 from .models import (
     FORCE_TIERS,
+    AllocationRun,
     Capacity,
     Delivery,
     DemandLine,
@@ -416,3 +419,151 @@ def feedback_create(*, actor: Any, delivery: Delivery, data: Mapping[str, Any]) 
     )
     _not_future(feedback.given_on, "given_on")
     return object_create(actor=actor, instance=feedback)
+
+
+# --- the allocation optimiser --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def allocation_start(*, actor: Any, year: int, budget: Decimal | None = None) -> AllocationRun:
+    """Queue a run of the optimiser over the year's consolidated demand (a job with progress)."""
+    require(actor, "supply.add_allocationrun")
+    if budget is not None and Decimal(budget) < 0:
+        raise ValidationError({"budget": _("Ensure this value is greater than or equal to 0.")})
+    from .tasks import allocation_compute
+
+    job = job_create(
+        owner=actor,
+        kind="allocation",
+        title=_("Allocate the demand of %(year)s to the enterprises") % {"year": year},
+        params={"language": get_language()},
+    )
+    run = object_create(
+        actor=actor, instance=AllocationRun(year=year, budget=budget, job=job), perm="supply.add_allocationrun"
+    )
+    transaction.on_commit(lambda: allocation_compute.enqueue(str(run.pk)))
+    return run
+
+
+def allocation_compute(*, run: AllocationRun, user: Any, progress: Any = None) -> AllocationRun:
+    """Solve the run's problem and the greedy baseline and store the proposal with its explanations
+    (derived figures of the run, written without an audit row of their own)."""
+    from . import allocation, selectors
+
+    say = progress or (lambda pct, message: None)
+    say(10, _("Reading the demand, the matching products and the capacities"))
+    data = selectors.allocation_input(user=user, year=run.year, budget=run.budget)
+    say(
+        30,
+        _("Solving: %(lines)s lines, %(offers)s offers")
+        % {"lines": len(data.problem.lines), "offers": len(data.problem.offers)},
+    )
+    best = allocation.solve(data.problem)
+    say(85, _("Comparing with the greedy baseline"))
+    base = allocation.greedy(data.problem)
+    greedy_units = {(o.line, o.enterprise): n for o, n in zip(data.problem.offers, base.units, strict=True)}
+    proposal = [
+        {
+            "line": o.line,
+            "enterprise": o.enterprise,
+            "product": data.products[(o.line, o.enterprise)].pk,
+            "unit_price": o.unit_price,
+            "units": n,
+            "greedy_units": greedy_units[(o.line, o.enterprise)],
+        }
+        for o, n in zip(data.problem.offers, best.units, strict=True)
+        if n or greedy_units[(o.line, o.enterprise)]
+    ]
+    reasons = [
+        {
+            "line": r.line,
+            "code": r.code,
+            "supplied": r.supplied,
+            "quantity": r.quantity,
+            "saturated": list(r.saturated),
+            "cheaper_full": list(r.cheaper_full),
+        }
+        for r in allocation.explain(best)
+    ]
+    AllocationRun.objects.filter(pk=run.pk).update(
+        state=AllocationRun.State.PROPOSED if best.optimal else AllocationRun.State.FAILED,
+        optimal=best.optimal,
+        seconds=best.seconds,
+        share=best.share,
+        weighted_share=best.weighted_share,
+        greedy_share=base.share,
+        greedy_weighted_share=base.weighted_share,
+        spend=Decimal(round(best.spend)),
+        proposal=proposal,
+        reasons=reasons,
+        skipped=[{"line": pk, "code": code} for pk, code in data.skipped],
+    )
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def allocation_accept(
+    *,
+    actor: Any,
+    run: AllocationRun,
+    rows: list[Mapping[str, Any]],
+    ordered_on: dt.date,
+    due_on: dt.date,
+    mode: str,
+    price_basis: str,
+    funding: str,
+    number_prefix: str,
+    reasons: Mapping[int, str] | None = None,
+) -> list[ProductionOrder]:
+    """Turn a proposal, as the officer adjusted it (``rows``: line, enterprise, product, units), into
+    orders: one per row with units, for the line's unit, each through ``order_create`` (an order beyond
+    capacity needs its reason in ``reasons`` by row index). All or nothing."""
+    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+    require(actor, "supply.change_allocationrun")
+    if run.state != AllocationRun.State.PROPOSED:
+        raise ValidationError(
+            _("Only a proposal can be turned into orders (this run is %(state)s).") % {"state": run.get_state_display()}
+        )
+    allowed = {(p["line"], p["enterprise"], p["product"]) for p in run.proposal}
+    orders: list[ProductionOrder] = []
+    for k, row in enumerate(rows):
+        units = int(row.get("units") or 0)
+        if units <= 0:
+            continue
+        key = (int(row["line"]), int(row["enterprise"]), int(row["product"]))
+        if key not in allowed:
+            raise ValidationError(_("Row %(n)s is not an offer of this proposal.") % {"n": k + 1})
+        line = DemandLine.objects.select_related("plan").get(pk=key[0])
+        product = Product.objects.get(pk=key[2])
+        orders.append(
+            order_create(
+                actor=actor,
+                data={
+                    "number": f"{number_prefix}-{len(orders) + 1:04d}",
+                    "mode": mode,
+                    "customer": line.plan.unit,
+                    "enterprise": product.organization,
+                    "product": product,
+                    "demand_line": line,
+                    "year": run.year,
+                    "quantity": units,
+                    "unit_price": product.price.quantize(Decimal(1), rounding=ROUND_HALF_UP),
+                    "price_basis": price_basis,
+                    "funding": funding,
+                    "ordered_on": ordered_on,
+                    "due_on": due_on,
+                    "over_capacity_reason": (reasons or {}).get(k, ""),
+                },
+            )
+        )
+    if not orders:
+        raise ValidationError(_("The proposal has no units to order."))
+    object_update(
+        actor=actor,
+        instance=run,
+        data={"state": AllocationRun.State.ACCEPTED},
+        fields=("state",),
+        perm="supply.change_allocationrun",
+    )
+    return orders

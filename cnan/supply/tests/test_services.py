@@ -338,3 +338,65 @@ def test_demand_is_matched_against_certified_domestic_products_and_capacity(scen
     )
     (match,) = selectors.match_lines(user=scene.officer, lines=[drone])
     assert match.status == "imports"
+
+
+def test_the_optimiser_proposes_and_the_officer_turns_the_proposal_into_orders(
+    scene, consolidated, django_capture_on_commit_callbacks
+):
+    from cnan.core.models import Job
+    from cnan.supply.models import AllocationRun
+
+    services.capacity_set(
+        actor=scene.ent_a, enterprise=scene.world.ent_a, product_group=scene.group, year=2026, units=60
+    )
+    catalogue.product_create(
+        actor=None,
+        data={
+            "organization": scene.world.ent_b,
+            "code": "AGC-03",
+            "name": "Áo giáp B",
+            "product_class": "support_tool",
+            "group": scene.group,
+            "price": Decimal("13000000"),
+        },
+    )
+    services.capacity_set(
+        actor=scene.ent_b, enterprise=scene.world.ent_b, product_group=scene.group, year=2026, units=30
+    )
+    with pytest.raises(PermissionDenied):
+        services.allocation_start(actor=scene.uo, year=2026)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.allocation_start(actor=scene.officer, year=2026)
+    run.refresh_from_db()
+    job = Job.objects.get(pk=run.job_id)
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert run.state == AllocationRun.State.PROPOSED and run.optimal
+    by_enterprise = {p["enterprise"]: p["units"] for p in run.proposal}
+    # 100 asked: 60 from ENT-A (cheaper, at capacity) and 30 from ENT-B; 10 short
+    assert by_enterprise == {scene.world.ent_a.pk: 60, scene.world.ent_b.pk: 30}
+    (reason,) = run.reasons
+    assert reason["code"] == "short_capacity" and reason["supplied"] == 90
+    assert run.share == pytest.approx(0.9)
+
+    rows = [{**p, "units": p["units"]} for p in run.proposal]
+    rows[0]["units"] += 5  # the officer asks ENT-A for 5 more: beyond capacity, so a reason is needed
+    common = {
+        "ordered_on": dt.date(2026, 2, 1),
+        "due_on": dt.date(2026, 8, 1),
+        "mode": "ordering",
+        "price_basis": "estimate",
+        "funding": "ministry",
+        "number_prefix": "PB-2026",
+    }
+    refused(
+        lambda: services.allocation_accept(actor=scene.officer, run=run, rows=rows, **common),
+        field="over_capacity_reason",
+    )
+    orders = services.allocation_accept(
+        actor=scene.officer, run=run, rows=rows, reasons={0: "Tăng ca theo chỉ đạo"}, **common
+    )
+    assert sorted(o.quantity for o in orders) == [30, 65]
+    assert {o.customer for o in orders} == {scene.unit} and all(o.demand_line == consolidated for o in orders)
+    run.refresh_from_db()
+    assert run.state == AllocationRun.State.ACCEPTED
+    refused(lambda: services.allocation_accept(actor=scene.officer, run=run, rows=rows, **common), match="proposal")
