@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -211,7 +212,9 @@ class _Builder:
         )
 
     def task(self, spec: Spec, programme: ResearchTask | None = None) -> ResearchTask:
-        budget = [{"source": s, "year": y, "planned": Decimal(p * M)} for s, y, p, _d in spec.lines]
+        budget: list[Mapping[str, Any]] = [
+            {"source": s, "year": y, "planned": Decimal(p * M)} for s, y, p, _d in spec.lines
+        ]
         task = services.task_create(
             actor=self.researcher,
             data={
@@ -229,7 +232,7 @@ class _Builder:
                 "summary": spec.summary,
                 "start_on": spec.start,
                 "end_on": spec.end,
-                "budget_total": sum((line["planned"] for line in budget), Decimal(0)),
+                "budget_total": Decimal(sum(p for _s, _y, p, _d in spec.lines) * M),
             },
             budget=budget,
         )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -336,7 +337,7 @@ def _commit_budget(user: Any, rows: list[Row], params: dict[str, Any], progress:
         for row in task_rows:
             progress(row)
         task = ResearchTask.objects.get(pk=task_rows[0]["task"].pk)
-        lines = [
+        lines: list[Mapping[str, Any]] = [
             {"source": r["source"], "year": r["year"], "planned": r["planned"], "disbursed": r["disbursed"]}
             for r in task_rows
         ]

@@ -41,7 +41,7 @@ from ..models import (
 )
 
 CLASSIFICATION = list(services.CLASSIFICATION_FIELDS)
-MONEY = {"max_digits": 18, "decimal_places": 0}  # VND, whole đồng
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 0}  # VND, whole đồng
 
 
 @extend_schema_field({"type": "string", "minLength": 2, "maxLength": 2, "example": "VN"})
@@ -75,9 +75,10 @@ class VisibleManyRelatedField(serializers.ManyRelatedField):
     def get_attribute(self, instance: Any) -> Any:
         if getattr(instance, "pk", None) is None:
             return []
-        rows = getattr(instance, f"visible_{self.source}", None)
+        name = str(self.source or self.field_name)
+        rows = getattr(instance, f"visible_{name}", None)
         if rows is None:
-            rows = getattr(instance, self.source).visible_to(self.context["user"], "view")
+            rows = getattr(instance, name).visible_to(self.context["user"], "view")
         return rows
 
 
@@ -178,7 +179,9 @@ class ResearchBudgetSerializer(serializers.Serializer):
 class DisbursementSerializer(serializers.Serializer):
     """What has been disbursed so far from one source in one year (no more than planned)."""
 
-    source = serializers.CharField(help_text="A budget source: " + ", ".join(BudgetSource.values) + ".")
+    source = serializers.CharField(  # type: ignore[assignment]  # a field, not Field.source
+        help_text="A budget source: " + ", ".join(BudgetSource.values) + "."
+    )
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     disbursed = serializers.DecimalField(**MONEY, min_value=0)
 
@@ -195,7 +198,7 @@ class GateEventSerializer(serializers.ModelSerializer):
     """A gate the task passed: the decision (number, date), the council, the minutes (downloaded through
     the visibility rule), who passed it and when."""
 
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]  # a field, not Field.label
     actor_name = _code("actor.full_name")
     minutes = serializers.SerializerMethodField(help_text="Where the minutes are downloaded, if there are any.")
 
