@@ -54,7 +54,18 @@ def purge_audit_tables() -> None:
                 )
 
 
-STATE_APPS = ("accounts", "organizations", "catalogue", "core", "authtoken", "otp_totp", "axes")
+STATE_APPS = (
+    "accounts",
+    "organizations",
+    "catalogue",
+    "directives",
+    "research",
+    "supply",
+    "core",
+    "authtoken",
+    "otp_totp",
+    "axes",
+)
 
 
 def database_state(app_labels: tuple[str, ...] = STATE_APPS) -> dict[str, list[tuple]]:

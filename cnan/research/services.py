@@ -196,18 +196,22 @@ def _check_years(task: ResearchTask, lines: list[Mapping[str, Any]]) -> None:
             )
 
 
-def _write_budget(task: ResearchTask, lines: list[Mapping[str, Any]]) -> None:
-    task.budget.all().delete()
-    BudgetLine.objects.bulk_create(
-        BudgetLine(
-            task=task,
-            source=line["source"],
-            year=int(line["year"]),
-            planned=Decimal(line["planned"]),
-            disbursed=Decimal(line.get("disbursed") or 0),
+def _write_budget(actor: Any, task: ResearchTask, lines: list[Mapping[str, Any]], *, perm: str) -> None:
+    """Replace the task's budget lines, each removal and addition audited."""
+    for old in task.budget.all():
+        object_delete(actor=actor, instance=old, perm=perm)
+    for line in lines:
+        object_create(
+            actor=actor,
+            instance=BudgetLine(
+                task=task,
+                source=line["source"],
+                year=int(line["year"]),
+                planned=Decimal(line["planned"]),
+                disbursed=Decimal(line.get("disbursed") or 0),
+            ),
+            perm=perm,
         )
-        for line in lines
-    )
 
 
 @transaction.atomic
@@ -225,7 +229,7 @@ def task_create(*, actor: Any, data: Mapping[str, Any], budget: list[Mapping[str
     _check_budget(task.budget_total, lines)
     task = object_create(actor=actor, instance=task)
     _check_years(task, lines)
-    _write_budget(task, lines)
+    _write_budget(actor, task, lines, perm="research.add_researchtask")
     object_create(
         actor=actor,
         instance=GateEvent(
@@ -273,7 +277,7 @@ def task_update(
         lines = list(budget)
         _check_budget(task.budget_total, lines)
         _check_years(task, lines)
-        _write_budget(task, lines)
+        _write_budget(actor, task, lines, perm="research.change_researchtask")
     elif "budget_total" in fields and task.budget.exists():
         _check_budget(task.budget_total, list(task.budget.values("source", "year", "planned", "disbursed")))
     late = task.milestones.filter(due_on__gt=task.end).first()
