@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from cnan.catalogue.models import Product
 from cnan.core.selectors import apply_filterset
 
 from .models import (
@@ -88,12 +89,15 @@ def milestone_reports(*, user: Any, task: ResearchTask) -> QuerySet[MilestoneRep
 
 
 def output_list(*, user: Any, filters: Any = None) -> QuerySet[Output]:
+    """Outputs of the tasks the user may see; ``product_visible`` says whether the user may also see the
+    catalogue product an output became (its name is shown only then)."""
     from .filters import OutputFilterSet
 
     qs = (
         Output.objects.visible_to(user, "view")
         .filter(task__in=ResearchTask.objects.visible_to(user, "view"))
         .select_related("task", "task__host", "product")
+        .annotate(product_visible=Exists(Product.objects.visible_to(user, "view").filter(pk=OuterRef("product_id"))))
     )
     return apply_filterset(OutputFilterSet, filters, qs)
 

@@ -2382,6 +2382,393 @@ def directives_pages() -> list[Case]:
     ]
 
 
+def research_pages() -> list[Case]:
+    """Every page of the research app. ENT-A hosts the topic: its enterprise officer changes it, keeps its
+    roadmap, reports on it and keeps its outputs, filings, transfers, agreements and groups (another
+    enterprise: 404; a lab officer who only sees them: 403); the Department (H08) passes the managing body's
+    gates, which the host may not (403). Minutes are downloaded through the task's visibility."""
+    from cnan.research.forms import (
+        CooperationForm,
+        FilingForm,
+        GroupForm,
+        MilestoneForm,
+        OutputForm,
+        ResearchTaskForm,
+        TransferForm,
+    )
+
+    r = "research:%s"
+    listed = (LOGIN, 200, 403, 200, 200)
+    seen = (LOGIN, 404, 404, 200, 404)
+    edit_get = (LOGIN, 404, 403, 200, 404)
+    changed = (LOGIN, 404, 403, 302, 404)
+    add_get = (LOGIN, 200, 403, 200, None)
+    add_post = (LOGIN, 422, 403, 302, None)  # another enterprise may add its own, not ENT-A's
+
+    def lst(route: str, model: str, obj: str, secret: str | None, marker: bool = True) -> Case:
+        return Case(
+            r % route,
+            "GET",
+            f"research.view_{model}",
+            obj,
+            EO_A,
+            NONE_A,
+            listed if secret else listed[:4] + (None,),
+            secret=secret,
+            kwarg=None,
+            query="?per_page=100",
+            marker=marker,
+            export=marker,
+        )
+
+    def crud(
+        model: str,
+        prefix: str,
+        *,
+        obj: str,
+        secret: str,
+        spare: str,
+        add_data: Callable,
+        form: type,
+        changes: dict[str, Any],
+        add_route: str | None = None,
+    ) -> list[Case]:
+        """The add, detail, edit, delete and history pages of a record kept by its unit (ENT-A)."""
+        perm = f"research.%s_{model}"
+        cases = [
+            Case(r % f"{prefix}_detail", "GET", perm % "view", obj, EO_A, NONE_A, seen, secret=secret),
+            Case(r % f"{model}_history", "GET", perm % "view", obj, EO_A, NONE_A, seen, secret=secret),
+            Case(r % f"{model}_edit", "GET", perm % "change", obj, EO_A, LAB_A, edit_get, secret=secret),
+            Case(
+                r % f"{model}_edit",
+                "POST",
+                perm % "change",
+                obj,
+                EO_A,
+                LAB_A,
+                changed,
+                secret=secret,
+                data=edit(form, **changes),
+            ),
+            Case(r % f"{model}_delete", "GET", perm % "delete", spare, EO_A, LAB_A, edit_get, secret=secret),
+            Case(r % f"{model}_delete", "POST", perm % "delete", spare, EO_A, LAB_A, changed, secret=secret),
+        ]
+        if add_route:
+            cases += [
+                Case(r % add_route, "GET", perm % "add", None, EO_A, LAB_A, add_get, kwarg=None),
+                Case(r % add_route, "POST", perm % "add", None, EO_A, LAB_A, add_post, kwarg=None, data=add_data),
+            ]
+        return cases
+
+    task = "research.%s_researchtask"
+    on_task = {"secret": "rs_task_secret", "kwarg": "task_pk"}
+    return [
+        Case(r % "dashboard", "GET", task % "view", None, EO_A, NONE_A, (LOGIN, 200, 403, 200, None), kwarg=None),
+        # S&T tasks: the host proposes and changes them
+        lst("task_list", "researchtask", "rs_task", "rs_task_secret"),
+        Case(r % "task_add", "GET", task % "add", None, EO_A, LAB_A, add_get, kwarg=None),
+        Case(
+            r % "task_add",
+            "POST",
+            task % "add",
+            None,
+            EO_A,
+            LAB_A,
+            add_post,
+            kwarg=None,
+            data=lambda s, user, obj: {
+                "code": "ĐT-MAU-8",
+                "title": "Đề tài đề xuất mới",
+                "level": "ministry",
+                "kind": "topic",
+                "formation": "commission",
+                "selection": "call",
+                "host": s.ent_a.pk,
+                "principal_investigator": "TS. Trần Hà",
+                "start_on": "2026-01-01",
+                "end_on": "2027-12-31",
+                "budget_total": "0",
+                "classification": "0",
+            },
+            writes=2,  # the task and its proposal (the gate event)
+        ),
+        Case(r % "task_detail", "GET", task % "view", "rs_task", EO_A, NONE_A, seen, secret="rs_task_secret"),
+        Case(r % "researchtask_history", "GET", task % "view", "rs_task", EO_A, NONE_A, seen, secret="rs_task_secret"),
+        Case(
+            r % "researchtask_edit", "GET", task % "change", "rs_task", EO_A, LAB_A, edit_get, secret="rs_task_secret"
+        ),
+        Case(
+            r % "researchtask_edit",
+            "POST",
+            task % "change",
+            "rs_task",
+            EO_A,
+            LAB_A,
+            changed,
+            secret="rs_task_secret",
+            data=edit(ResearchTaskForm, title="Đề tài mẫu (sửa)"),
+        ),
+        Case(
+            r % "researchtask_delete",
+            "GET",
+            task % "delete",
+            "rs_task_spare",
+            EO_A,
+            LAB_A,
+            edit_get,
+            secret="rs_task_secret",
+        ),
+        Case(
+            r % "researchtask_delete",
+            "POST",
+            task % "delete",
+            "rs_task_spare",
+            EO_A,
+            LAB_A,
+            changed,
+            secret="rs_task_secret",
+        ),
+        # a gate of the managing body: the Department passes it, the host may not (403)
+        Case(
+            r % "task_gate",
+            "GET",
+            task % "manage",
+            "rs_task",
+            DO,
+            EO_A,
+            edit_get,
+            secret="rs_task_secret",
+            url_kwargs={"gate": "adjust"},
+        ),
+        Case(
+            r % "task_gate",
+            "POST",
+            task % "manage",
+            "rs_task",
+            DO,
+            EO_A,
+            changed,
+            secret="rs_task_secret",
+            url_kwargs={"gate": "adjust"},
+            data=const(decision_number="7/QĐ-H08", decided_on="2025-06-01", comment="Gia hạn", new_end_on="2028-06-30"),
+            writes=2,  # the task's new end and the gate's event
+        ),
+        Case(r % "gate_minutes", "GET", task % "view", "rs_gate", EO_A, NONE_A, seen, secret="rs_gate_secret"),
+        # the roadmap: the host keeps it and reports on it
+        lst("milestone_list", "milestone", "rs_milestone", None, marker=False),
+        Case(r % "milestone_add", "GET", task % "change", "rs_task", EO_A, LAB_A, edit_get, **on_task),
+        Case(
+            r % "milestone_add",
+            "POST",
+            task % "change",
+            "rs_task",
+            EO_A,
+            LAB_A,
+            changed,
+            data=const(content="Bước 3", expected_output="Báo cáo", due_on="2027-06-30"),
+            **on_task,
+        ),
+        Case(
+            r % "milestone_edit",
+            "GET",
+            task % "change",
+            "rs_milestone",
+            EO_A,
+            LAB_A,
+            edit_get,
+            secret="rs_milestone_secret",
+        ),
+        Case(
+            r % "milestone_edit",
+            "POST",
+            task % "change",
+            "rs_milestone",
+            EO_A,
+            LAB_A,
+            changed,
+            secret="rs_milestone_secret",
+            data=edit(MilestoneForm, content="Bước 1 (sửa)"),
+        ),
+        Case(
+            r % "milestone_delete",
+            "GET",
+            task % "change",
+            "rs_milestone_spare",
+            EO_A,
+            LAB_A,
+            edit_get,
+            secret="rs_milestone_secret",
+        ),
+        Case(
+            r % "milestone_delete",
+            "POST",
+            task % "change",
+            "rs_milestone_spare",
+            EO_A,
+            LAB_A,
+            changed,
+            secret="rs_milestone_secret",
+        ),
+        Case(
+            r % "milestone_history",
+            "GET",
+            "research.view_milestone",
+            "rs_milestone",
+            EO_A,
+            NONE_A,
+            seen,
+            secret="rs_milestone_secret",
+        ),
+        Case(
+            r % "milestone_report",
+            "GET",
+            "research.add_milestonereport",
+            "rs_milestone",
+            EO_A,
+            LAB_A,
+            edit_get,
+            secret="rs_milestone_secret",
+        ),
+        Case(
+            r % "milestone_report",
+            "POST",
+            "research.add_milestonereport",
+            "rs_milestone",
+            EO_A,
+            LAB_A,
+            changed,
+            secret="rs_milestone_secret",
+            data=const(reported_on="2025-06-01", percent="60", narrative="Đã thiết kế xong"),
+        ),
+        # outputs: added from the task's page
+        lst("output_list", "output", "rs_output", "rs_output_secret"),
+        Case(r % "output_add", "GET", "research.add_output", "rs_task", EO_A, LAB_A, edit_get, **on_task),
+        Case(
+            r % "output_add",
+            "POST",
+            "research.add_output",
+            "rs_task",
+            EO_A,
+            LAB_A,
+            changed,
+            data=const(kind="software", title="Phần mềm điều khiển", classification="0"),
+            **on_task,
+        ),
+        *crud(
+            "output",
+            "output",
+            obj="rs_output",
+            secret="rs_output_secret",
+            spare="rs_output_spare",
+            add_data=const(),
+            form=OutputForm,
+            changes={"title": "Mẫu thử nghiệm A (sửa)"},
+        ),
+        # IP filings, with their status moving on
+        lst("filing_list", "ipfiling", "rs_filing", "rs_filing_secret"),
+        *crud(
+            "ipfiling",
+            "filing",
+            obj="rs_filing",
+            secret="rs_filing_secret",
+            spare="rs_filing_spare",
+            add_route="filing_add",
+            add_data=lambda s, user, obj: {
+                "owner": s.ent_a.pk,
+                "kind": "design",
+                "title": "Kiểu dáng công nghiệp mới",
+                "country": "VN",
+                "filed_on": "2025-05-01",
+                "classification": "0",
+            },
+            form=FilingForm,
+            changes={"application_number": "2-2025-00077"},
+        ),
+        Case(
+            r % "filing_advance",
+            "GET",
+            "research.change_ipfiling",
+            "rs_filing",
+            EO_A,
+            LAB_A,
+            edit_get,
+            secret="rs_filing_secret",
+        ),
+        Case(
+            r % "filing_advance",
+            "POST",
+            "research.change_ipfiling",
+            "rs_filing",
+            EO_A,
+            LAB_A,
+            changed,
+            secret="rs_filing_secret",
+            data=const(status="formality", on="2025-04-01"),
+        ),
+        # transfers, cooperation agreements, research groups
+        lst("transfer_list", "techtransfer", "rs_transfer", "rs_transfer_secret", marker=False),
+        *crud(
+            "techtransfer",
+            "transfer",
+            obj="rs_transfer",
+            secret="rs_transfer_secret",
+            spare="rs_transfer_spare",
+            add_route="transfer_add",
+            add_data=lambda s, user, obj: {
+                "organization": s.ent_a.pk,
+                "direction": "internal",
+                "partner": "Viện Khoa học và Công nghệ",
+                "partner_country": "VN",
+                "technology": "Công nghệ hàn mới",
+                "value": "0",
+                "status": "negotiating",
+                "classification": "0",
+            },
+            form=TransferForm,
+            changes={"notes": "Đang đàm phán giá"},
+        ),
+        lst("cooperation_list", "cooperation", "rs_coop", "rs_coop_secret", marker=False),
+        *crud(
+            "cooperation",
+            "cooperation",
+            obj="rs_coop",
+            secret="rs_coop_secret",
+            spare="rs_coop_spare",
+            add_route="cooperation_add",
+            add_data=lambda s, user, obj: {
+                "organization": s.ent_a.pk,
+                "form": "agreement",
+                "partner": "Học viện Kỹ thuật",
+                "country": "VN",
+                "field": "Cơ khí chính xác",
+                "start_on": "2025-03-01",
+                "status": "proposed",
+                "classification": "0",
+            },
+            form=CooperationForm,
+            changes={"activities": "Trao đổi chuyên gia"},
+        ),
+        lst("group_list", "researchgroup", "rs_group", "rs_group_secret"),
+        *crud(
+            "researchgroup",
+            "group",
+            obj="rs_group",
+            secret="rs_group_secret",
+            spare="rs_group_spare",
+            add_route="group_add",
+            add_data=lambda s, user, obj: {
+                "organization": s.ent_a.pk,
+                "name": "Nhóm vật liệu mới",
+                "lead": "TS. Phạm Hùng",
+                "field": "Vật liệu",
+                "classification": "0",
+            },
+            form=GroupForm,
+            changes={"lead": "TS. Lê Minh (sửa)"},
+        ),
+    ]
+
+
 CASES: list[Case] = [
     # --- core ---------------------------------------------------------------------------------------
     Case("core:home", "GET", None, None, EO_A, NONE_A, (LOGIN, 200, 200, 200, None), kwarg=None),
@@ -2780,6 +3167,7 @@ CASES: list[Case] = [
     # --- the catalogue (pages) ----------------------------------------------------------------------
     *catalogue_pages(),
     *directives_pages(),
+    *research_pages(),
     # --- the API ------------------------------------------------------------------------------------
     *catalogue_api(),
     *directives_api(),
