@@ -124,6 +124,7 @@ def build(n: int, make_user) -> SimpleNamespace:
             actor=None, data={"organization": ent, "code": f"QD-{i}", "title": f"Danh mục thử {i}"}
         )
         _directives_rows(i, ent)
+        _research_rows(i, ent, groups)
         enterprises.append(ent)
         parent = corporation = ent
     extra_groups = [ProductGroup.objects.create(code=f"qg-{i}", name=f"Nhóm thử {i}") for i in range(n)]
@@ -160,6 +161,81 @@ def _directives_rows(i: int, ent) -> None:
             "coordinating": [ent],
             "deadline": dt.date(2030, 1, 1),
             "expected_product": "Báo cáo",
+        },
+    )
+
+
+def _research_rows(i: int, ent, groups) -> None:
+    """An S&T topic hosted by the enterprise with a milestone and an output that became its product; a filing,
+    a transfer (of the product), a cooperation agreement and a research group (on the topic) of the
+    enterprise."""
+    from cnan.catalogue.models import Product
+    from cnan.research import services as research_services
+
+    product = Product.objects.get(code=f"QPR-{i}")
+    task = research_services.task_create(
+        actor=None,
+        data={
+            "code": f"QĐT-{i}",
+            "title": f"Đề tài thử {i}",
+            "level": "ministry",
+            "kind": "topic",
+            "formation": "commission",
+            "selection": "direct",
+            "host": ent,
+            "principal_investigator": f"TS. Thử {i}",
+            "start_on": dt.date(2025, 1, i % 28 + 1),
+            "end_on": dt.date(2027, 12, 31),
+        },
+    )
+    research_services.milestone_create(
+        actor=None,
+        task=task,
+        data={"content": f"Bước thử {i}", "expected_output": "Báo cáo", "due_on": dt.date(2026, 1, i % 28 + 1)},
+    )
+    research_services.output_create(
+        actor=None, task=task, data={"kind": "product", "title": f"Kết quả thử {i}", "product": product}
+    )
+    research_services.filing_create(
+        actor=None,
+        data={
+            "owner": ent,
+            "task": task,
+            "kind": "utility",
+            "title": f"Giải pháp thử {i}",
+            "filed_on": dt.date(2025, 3, 1),
+        },
+    )
+    research_services.transfer_create(
+        actor=None,
+        data={
+            "organization": ent,
+            "direction": "internal",
+            "partner": f"Đối tác thử {i}",
+            "technology": f"Công nghệ thử {i}",
+            "task": task,
+            "product": product,
+        },
+    )
+    research_services.cooperation_create(
+        actor=None,
+        data={
+            "organization": ent,
+            "form": "mou",
+            "partner": f"Trường thử {i}",
+            "field": "Vật liệu",
+            "start_on": dt.date(2025, 1, 1),
+        },
+    )
+    research_services.group_create(
+        actor=None,
+        data={
+            "organization": ent,
+            "name": f"Nhóm thử {i}",
+            "lead": "TS. Lê",
+            "field": "Điện tử",
+            "tasks": [task],
+            "product_groups": groups[i % 6 : i % 6 + 2],
         },
     )
 
@@ -217,6 +293,15 @@ PAGES = {
     "directives:committee_list": ("officer", "", 8),
     "directives:document_list": ("officer", "", 8),
     "directives:task_list": ("officer", "", 11),
+    # the host and programme selects of the task filters; the unit select of the others (and the product-group
+    # select of the groups'); whether the reader may see an output's product is part of the page's query
+    "research:task_list": ("officer", "", 9),
+    "research:milestone_list": ("officer", "", 7),
+    "research:output_list": ("officer", "", 8),
+    "research:filing_list": ("officer", "", 8),
+    "research:transfer_list": ("officer", "", 8),
+    "research:cooperation_list": ("officer", "", 8),
+    "research:group_list": ("officer", "", 9),
 }
 
 # API (token or forced authentication: no session): grants (2), the page of rows, one query per prefetch.
