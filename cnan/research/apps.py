@@ -52,7 +52,7 @@ class ResearchConfig(AppConfig):
 
     def register_pages(self) -> None:
         """Menu items, list exports and search targets of the research pages."""
-        from cnan.core import exports, navigation, search
+        from cnan.core import exports, home, navigation, search
 
         from . import selectors, tables
         from .models import IPFiling, ResearchGroup, ResearchTask
@@ -91,3 +91,37 @@ class ResearchConfig(AppConfig):
                     key=f"research:{key}", title=lambda t=title: str(t), selector=selector, table_class=table
                 )
             )
+        home.register(
+            home.Widget(
+                key="research:schedule",
+                template="research/partials/_home_schedule.html",
+                context=home_schedule,
+                order=25,
+                width=6,
+            )
+        )
+
+
+def home_schedule(user):
+    """The S&T tasks under contract or in progress the user may see, on time and late, with links to the lists
+    (none when the user sees none)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from cnan.core.permissions import has_perm
+
+    from . import dashboards
+
+    if not has_perm(user, "research.view_researchtask"):
+        return None
+    counts = dashboards.schedule_counts(user=user)
+    if not counts["on_time"] + counts["late"]:
+        return None
+    tasks = reverse("research:task_list")
+    return {
+        **counts,
+        "on_time_url": f"{tasks}?{urlencode({'schedule': 'on_time'})}",
+        "late_url": f"{tasks}?{urlencode({'schedule': 'late'})}",
+        "late_milestones_url": f"{reverse('research:milestone_list')}?late=true",
+    }

@@ -150,7 +150,7 @@ class BudgetLineForm(PortalForm):
     )
 
 
-BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=2, can_delete=True)
+BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=3, can_delete=True)
 BUDGET_PREFIX = "budget"
 
 

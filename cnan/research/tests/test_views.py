@@ -835,3 +835,10 @@ def test_a_product_the_reader_may_not_see_is_not_named(current, people, page, wo
     assert response.status_code == 302
     output.refresh_from_db()
     assert output.product == product and output.title == "Sản phẩm chuyển giao (sửa)"
+
+
+def test_the_home_page_counts_the_tasks_under_way(current, people, page):
+    html = page(people.researcher).get(reverse("core:home")).content.decode()
+    assert re.search(r'data-schedule="on_time">[^<]*<strong>1</strong>', html)
+    assert re.search(r'data-schedule="late">[^<]*<strong>0</strong>', html)
+    assert 'id="research-widget"' not in page(people.outsider).get(reverse("core:home")).content.decode()
