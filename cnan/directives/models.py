@@ -243,7 +243,15 @@ class Task(ClassifiedModel, TimestampedModel):
         verbose_name = _("assigned task")
         verbose_name_plural = _("assigned tasks")
         ordering = ["document", "number", "id"]
-        indexes = [models.Index(fields=["status", "effective_deadline"], name="dir_task_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "effective_deadline"], name="dir_task_status_deadline"),
+            # The task list pages by position in a sortable column's order, the id breaking ties (core.paging):
+            # an index on (column, id) starts a deep page at its position (effective_deadline's own index
+            # serves it already).
+            models.Index(fields=["status", "id"], name="dir_task_status_id"),
+            models.Index(fields=["progress", "id"], name="dir_task_progress_id"),
+            models.Index(fields=["forecast_on", "id"], name="dir_task_forecast_id"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="dir_task_progress_lte_100"),
             models.CheckConstraint(

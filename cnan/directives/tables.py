@@ -84,16 +84,21 @@ class DocumentTable(PortalTable):
 
 
 class TaskTable(PortalTable):
+    """The task list pages by position in the sorted column's order (``core.paging``): a column sorts it when its
+    values may travel in a page link, so not the free texts (content, expected product)."""
+
     document = tables.Column(verbose_name=_("Document"), order_by=("document__issued_on", "document__number"))
     number = tables.Column(verbose_name=_("Item"), linkify=True, order_by=("document__number", "number"))
-    content = tables.Column(verbose_name=_("Content"), linkify=True, attrs={"td": {"class": "col-name"}})
+    content = tables.Column(
+        verbose_name=_("Content"), linkify=True, orderable=False, attrs={"td": {"class": "col-name"}}
+    )
     lead = tables.Column(verbose_name=_("Lead unit"), order_by=("lead__name",))
     effective_deadline = tables.DateColumn(verbose_name=_("Current deadline"), format="d/m/Y")
     status = tables.Column(verbose_name=_("Status"))
     progress = tables.Column(verbose_name=_("Progress (%)"), attrs=NUMBER)
     forecast_on = tables.DateColumn(verbose_name=_("Forecast completion"), format="d/m/Y")
     priority = tables.Column(verbose_name=_("Priority"), visible=False)
-    expected_product = tables.Column(verbose_name=_("Expected concrete product"), visible=False)
+    expected_product = tables.Column(verbose_name=_("Expected concrete product"), visible=False, orderable=False)
     deadline = tables.DateColumn(verbose_name=_("Original deadline"), format="d/m/Y", visible=False)
     regular = tables.BooleanColumn(verbose_name=_("Regular"), visible=False)
     assigned_by = tables.Column(verbose_name=_("Assigned by"), order_by=("assigned_by__name",), visible=False)

@@ -5,6 +5,7 @@ colours and the task's forecast follow."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -126,3 +127,28 @@ def test_a_directive_is_cascaded_reported_with_evidence_and_accepted(page, tmp_p
     assert done["amber"] == before["amber"]
     assert done["green"] == before["green"] + 4
     assert done["red"] == before["red"]
+
+
+def test_the_task_list_pages_by_position_in_the_sorted_order(page):
+    """The task list pages by position (no page numbers, no total): "next" and "previous" swap the table in
+    place and keep the sort and the page size; sorting again starts from the first page."""
+    sign_in(page, "canbo.h08")
+    page.goto(page.base_url + "/directives/tasks/?per_page=10&sort=-effective_deadline")
+    rows = page.locator("#list-table tbody tr")
+    expect(rows).to_have_count(10)
+    first = rows.first.inner_text()
+
+    page.locator("#keyset-pager a[rel=next]").click()  # htmx swaps the table and pushes the address
+    expect(page).to_have_url(re.compile(r"after=[\w-]+"))
+    expect(page).to_have_url(re.compile(r"sort=-effective_deadline"))
+    expect(rows.first).not_to_have_text(first)
+    page.locator("#keyset-pager a[rel=prev]").click()
+    expect(rows.first).to_have_text(first)
+    expect(page.locator("#keyset-pager a[rel=prev]")).to_have_count(0)
+
+    page.locator("#keyset-pager a[rel=next]").click()
+    expect(page).to_have_url(re.compile(r"after="))
+    page.locator("#list-table th.orderable a").first.click()  # another sort: back to its first page
+    expect(page).not_to_have_url(re.compile(r"after="))
+    expect(page.locator("#keyset-pager a[rel=prev]")).to_have_count(0)
+    expect(rows).to_have_count(10)

@@ -261,6 +261,8 @@ def rows_shown(route: str, response) -> int:
         return html.count("Thông báo thử số")
     if route == "core:objectchange_list":  # keyset paging shows no count: its rows link to their detail
         return len(re.findall(r'href="/audit/\d+/"', html))
+    if route == "directives:task_list":  # keyset paging too (sorted): a row links its item and its content
+        return len(set(re.findall(r'href="/directives/tasks/(\d+)/"', html)))
     if ":" in route:  # a list page: the count it shows above its table
         return int(re.search(r'id="result-count">\s*(\d+)', html).group(1))
     payload = response.json()
@@ -292,6 +294,8 @@ PAGES = {
     # selects of the task filters
     "directives:committee_list": ("officer", "", 8),
     "directives:document_list": ("officer", "", 8),
+    # the task list pages by position, without a count: its rows with a deadline, then (the page not being
+    # full) those without one; then the four selects of its filters
     "directives:task_list": ("officer", "", 11),
     # the host and programme selects of the task filters; the unit select of the others (and the product-group
     # select of the groups'); whether the reader may see an output's product is part of the page's query

@@ -6,13 +6,14 @@ exports, htmx partials, status codes and messages are handled here once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -23,11 +24,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from django_tables2 import RequestConfig
+from django_tables2.data import TableListData
 
 from cnan.common.forms import mark_invalid, style_form
 
 from .. import audit, exports, imports, services
-from ..paging import keyset_page
+from ..paging import Ordering, keyset_page, ordering, sorted_keyset_page
 from ..permissions import can, has_perm, may_list, perm_name
 from ..tasks import export_list
 
@@ -73,6 +75,42 @@ def object_urls(obj: models.Model) -> dict[str, str | None]:
     return urls
 
 
+class PageRows(TableListData):
+    """A keyset page as a table's data: the rows come in the page's own order, which the table shows in its
+    headers but does not apply (sorting is the database's, across pages)."""
+
+    def __init__(self, rows: list[models.Model], model: type[models.Model]):
+        super().__init__(rows)
+        self._model = model
+
+    @property
+    def model(self) -> type[models.Model]:
+        return self._model
+
+    def order_by(self, aliases: Any) -> None:
+        return None
+
+
+@functools.cache
+def keyset_sorts(table_class: type, model: type[models.Model]) -> dict[str, tuple[str, ...]]:
+    """The columns a keyset-paged list may be sorted by: each visible orderable column of the table whose
+    sort is one or more columns of ``model`` (through single-valued relations, only the first may be NULL)
+    → those field paths. Other columns (hidden ones, shown only in exports) do not sort it."""
+    sorts: dict[str, tuple[str, ...]] = {}
+    for column in table_class([]).columns.iterorderable():
+        if not column.visible:
+            continue
+        fields = tuple(str(f).replace(".", "__") for f in (column.column.order_by or (column.accessor,)))
+        if any(f.startswith("-") for f in fields):
+            continue
+        try:
+            ordering(model, fields)
+        except (FieldDoesNotExist, ValueError):
+            continue
+        sorts[column.name] = fields
+    return sorts
+
+
 class ObjectListView(PortalView):
     model: ClassVar[type[models.Model]]
     table_class: ClassVar[type]
@@ -84,9 +122,11 @@ class ObjectListView(PortalView):
     title: ClassVar[str | None] = None
     add_url_name: ClassVar[str | None] = None
     add_perm: ClassVar[str | None] = None
-    # Big append-only tables (the audit log): newest first, "older / newer" links, no total count and no
-    # column sorting, so that any page costs what the first one costs (core.paging).
-    keyset_paging: ClassVar[bool] = False
+    # Pages by position instead of by number, so that any page costs what the first one costs (core.paging),
+    # with "previous / next" links and no total count. True: big append-only tables (the audit log), newest
+    # first, no column sorting. "sorted": the order of any sortable column of the table (``keyset_sorts``;
+    # the table's default order otherwise), the primary key breaking ties.
+    keyset_paging: ClassVar[bool | Literal["sorted"]] = False
 
     def get_title(self) -> str:
         return self.title or str(self.model._meta.verbose_name_plural).capitalize()
@@ -121,18 +161,29 @@ class ObjectListView(PortalView):
         if per_page not in PER_PAGE_CHOICES:
             per_page = settings.CNAN_LIST_PAGE_SIZE
         keyset = None
-        if self.keyset_paging:
+        if self.keyset_paging == "sorted":
+            order = self.keyset_ordering(request)
+            try:
+                keyset = sorted_keyset_page(queryset, request.GET, size=per_page, order=order)
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+                keyset = sorted_keyset_page(queryset, {}, size=per_page, order=order)
+                status = 400
+            # The headers show the order the rows came in; the table neither re-sorts nor re-pages them.
+            table = self.table_class(PageRows(keyset.rows, self.model), order_by=(order.name,) if order.name else ())
+        elif self.keyset_paging:
             try:
                 keyset = keyset_page(queryset, request.GET, size=per_page)
             except ValidationError as exc:
                 messages.error(request, exc.messages[0])
                 keyset = keyset_page(queryset, {}, size=per_page)
                 status = 400
-            # The rows come in the page's own order (newest first): the table neither sorts nor re-sorts them.
-            table = self.table_class(keyset.rows, request=request, orderable=False, order_by=())
+            # The rows come in the page's own order (newest first): the table neither sorts nor re-pages them.
+            table = self.table_class(PageRows(keyset.rows, self.model), orderable=False, order_by=())
         else:
             table = self.table_class(queryset, request=request)
             RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        table.request = request
         add_perm = self.add_perm or perm_name(self.model, "add")
         context = {
             "title": self.get_title(),
@@ -155,6 +206,16 @@ class ObjectListView(PortalView):
 
     def get_extra_context(self, request: HttpRequest) -> dict[str, Any]:
         return {}
+
+    def keyset_ordering(self, request: HttpRequest) -> Ordering:
+        """The order ``?sort=`` asks for among ``keyset_sorts``, else the table's default order, else the
+        primary key."""
+        sorts = keyset_sorts(self.table_class, self.model)
+        name = request.GET.get(self.table_class._meta.order_by_field or "sort", "")
+        if name.removeprefix("-") not in sorts:
+            name = next((str(n) for n in self.table_class._meta.order_by or () if str(n).lstrip("-") in sorts), "")
+        fields = sorts[name.removeprefix("-")] if name else ()
+        return ordering(self.model, fields, descending=name.startswith("-"), name=name)
 
     def export(self, request: HttpRequest, queryset: models.QuerySet, fmt: str) -> HttpResponse:
         if not self.export_key or fmt not in exports.FORMATS:

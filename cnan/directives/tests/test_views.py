@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import re
+from urllib.parse import urlencode
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -110,7 +111,8 @@ def live(directive, officer):
 
 
 def listed(response) -> list[str]:
-    return [f"{row.record.document.number}·{row.record.number}" for row in response.context["table"].page.object_list]
+    """The tasks of the page shown (the task list pages by position: its table holds one page of rows)."""
+    return [f"{row.record.document.number}·{row.record.number}" for row in response.context["table"].rows]
 
 
 def text(response) -> str:
@@ -166,6 +168,119 @@ def test_the_task_list_exports_csv_with_the_filters(live, officer, page):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Document", "Item", "Content"]
     assert [r[:2] for r in rows[1:]] == [["15/KH-H08", "2"]]
+
+
+# --- the task list pages by position (core.paging) ------------------------------------------------------
+
+
+@pytest.fixture
+def many(live):
+    """24 more tasks in the plan, alternately led by ENT-A and ENT-B, their deadlines taking four values (ties)
+    and every fifth one regular without a deadline (NULL): 28 tasks in all, 3 pages of 10."""
+    today = timezone.localdate()
+    world = live.world
+    for i in range(24):
+        regular = i % 5 == 0
+        services.task_create(
+            actor=None,
+            document=live.plan,
+            data={
+                "number": f"{10 + i}",
+                "content": f"Nhiệm vụ {i}",
+                "lead": world.ent_a if i % 2 else world.ent_b,
+                "regular": regular,
+                "reporting_cycle": "quarter",
+                "deadline": None if regular else today + dt.timedelta(days=10 * (i % 4)),
+                "expected_product": "Báo cáo",
+            },
+        )
+    return live
+
+
+def task_ids(response) -> list[int]:
+    return [row.record.pk for row in response.context["table"].rows]
+
+
+def walk_tasks(client, query) -> tuple[list[int], list]:
+    """Every page from the first, following the "Next" links; the responses read."""
+    responses, url = [], TASKS + "?" + urlencode(query)
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        responses.append(response)
+        url = pager(response).get("next")
+    return [pk for r in responses for pk in task_ids(r)], responses
+
+
+def pager(response) -> dict[str, str]:
+    html = response.content.decode()
+    return {
+        rel: TASKS + href.replace("&amp;", "&") for rel, href in re.findall(r'rel="(prev|next)" href="(\?[^"]+)"', html)
+    }
+
+
+def in_list_order(tasks, descending):
+    """The order the list must show: by current deadline then id, the tasks without a deadline last."""
+    dated = sorted((t for t in tasks if t.effective_deadline), key=lambda t: (t.effective_deadline, t.pk))
+    undated = sorted(t.pk for t in tasks if not t.effective_deadline)
+    if descending:
+        return [t.pk for t in reversed(dated)] + undated[::-1]
+    return [t.pk for t in dated] + undated
+
+
+@pytest.mark.parametrize("sort", ["effective_deadline", "-effective_deadline"])
+def test_the_task_list_sorted_by_deadline_pages_through_every_task_once(many, officer, page, sort):
+    client = page(officer)
+    seen, responses = walk_tasks(client, {"sort": sort, "per_page": 10})
+    tasks = list(Task.objects.all())
+    assert len(tasks) == 28 and any(t.effective_deadline is None for t in tasks)
+    assert seen == in_list_order(tasks, sort.startswith("-"))
+    assert [len(task_ids(r)) for r in responses] == [10, 10, 8]
+    assert "prev" not in pager(responses[0])
+    assert "result" not in responses[0].content.decode().split('id="result-count">')[1][:40]  # no total
+    # "Previous" goes back page by page to the first page
+    back = client.get(pager(responses[2])["prev"])
+    assert task_ids(back) == task_ids(responses[1])
+    first = client.get(pager(back)["prev"])
+    assert task_ids(first) == task_ids(responses[0]) and "prev" not in pager(first)
+
+
+def test_the_task_list_pages_through_only_the_visible_tasks(many, eo_a, page):
+    seen, _responses = walk_tasks(page(eo_a), {"per_page": 10})
+    visible = list(selectors.task_list(user=eo_a))
+    assert seen == in_list_order(visible, False)
+    assert len(seen) == len(set(seen)) == Task.objects.filter(lead=many.world.ent_a).count() > 10
+    invisible = set(Task.objects.exclude(lead=many.world.ent_a).values_list("pk", flat=True))
+    assert invisible and not invisible & set(seen)
+
+
+def test_the_task_list_keeps_its_filters_sort_and_page_size_while_paging(many, officer, page):
+    ent_b = many.world.ent_b
+    seen, responses = walk_tasks(page(officer), {"lead": ent_b.pk, "sort": "-progress", "per_page": 10})
+    assert len(responses) == 2
+    for link in (pager(responses[0])["next"], pager(responses[1])["prev"]):
+        assert f"lead={ent_b.pk}" in link and "sort=-progress" in link and "per_page=10" in link
+    led = Task.objects.filter(lead=ent_b)
+    assert sorted(seen) == sorted(led.values_list("pk", flat=True))
+    progress = dict(led.values_list("pk", "progress"))
+    assert [progress[pk] for pk in seen] == sorted(progress.values(), reverse=True)
+
+
+def test_a_sort_header_starts_again_from_the_first_page(many, officer, page):
+    client = page(officer)
+    second = client.get(pager(client.get(TASKS, {"per_page": 10}))["next"])
+    headers = re.findall(r'<th[^>]*>\s*<a href="([^"]+)"', second.content.decode())
+    assert headers and all("after=" not in h and "before=" not in h and "per_page=10" in h for h in headers)
+    assert any("sort=-effective_deadline" in h for h in headers)  # the current sort, reversed
+
+
+@pytest.mark.parametrize("cursor", ["abc", "WyJzdGF0dXMiLCJvdmVyZHVlIiwxXQ"])  # garbage; a cursor of another sort
+def test_a_malformed_task_list_position_is_400_with_the_first_page(many, officer, page, cursor):
+    client = page(officer)
+    response = client.get(TASKS, {"per_page": 10, "after": cursor})
+    assert response.status_code == 400
+    assert f"The page position “{cursor}” is not valid." in response.content.decode()
+    assert task_ids(response) == task_ids(client.get(TASKS, {"per_page": 10}))
 
 
 def test_the_document_and_committee_lists(live, officer, page):
@@ -439,7 +554,7 @@ def test_the_dashboard_numbers_match_the_lists(live, officer, page):
     assert [t.pk for t in ctx["slipping"]] == [live.slow.pk]
     for g in ctx["rag"]:
         drilled = page(officer).get(g.url)
-        assert drilled.context["table"].paginator.count == g.count
+        assert len(listed(drilled)) == g.count  # one page holds them all (the list shows no total)
     html = text(response)
     assert 'data-chart="bar"' in html and "least-squares line" in html
     # the selectors read the same rows
