@@ -263,7 +263,9 @@ def task_context(request: HttpRequest, task: ResearchTask) -> dict[str, Any]:
         m.can_report = can_report and m.done_on is None
     context: dict[str, Any] = {
         "can_change": can_change,
-        "can_delete": has_perm(user, "research.delete_researchtask", host) and task.stage in services.EDITABLE_STAGES,
+        # the service deletes only a proposal, or a task not selected
+        "can_delete": has_perm(user, "research.delete_researchtask", host)
+        and task.stage in (Stage.PROPOSED, Stage.REJECTED),
         "budget": budget_table(list(selectors.budget_lines(user=user, task=task))),
         "events": gate_rows(user, task),
         "gates": services.TASK_WORKFLOW.available(user, task),
