@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from django_countries.fields import CountryField
 
@@ -95,8 +96,8 @@ class Schedule(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    PASSED = "passed", pgettext_lazy("acceptance", "Passed")
+    FAILED = "failed", pgettext_lazy("acceptance", "Failed")
     FAILED_RISK = "failed_risk", _("Failed, risk accepted (no liability)")
 
 

@@ -1726,7 +1726,7 @@ def research_api() -> list[Case]:
             marker=True,
         ),
         # the proposal of another organisation (400), or for a unit the uncleared may not see (400);
-        # the task and its proposal event
+        # the task, its budget line and its proposal event
         Case(
             "research-task-list",
             "POST",
@@ -1738,7 +1738,7 @@ def research_api() -> list[Case]:
             secret="unit_secret",
             kwarg=None,
             data=research_task_add,
-            writes=2,
+            writes=3,
         ),
         Case("research-task-detail", "GET", t % "view", "rs_task", EO_A, NONE_A, seen, **task),
         Case(
