@@ -917,6 +917,11 @@ class GroupDetailView(SideDetailView):
         return {
             **super().get_extra_context(request, obj),
             "tasks": selectors.group_tasks(user=request.user, group=obj),
+            "outputs": selectors.output_list(user=request.user)
+            .filter(task__groups=obj)
+            .order_by("task__code", "title"),
+            "filings": selectors.filing_list(user=request.user).filter(task__groups=obj).order_by("-filed_on", "title"),
+            "filing_colours": FILING_COLOURS,
             "product_groups": obj.product_groups.order_by("code"),
             "members": [line for line in obj.members.splitlines() if line.strip()],
             "stage_colours": STAGE_COLOURS,

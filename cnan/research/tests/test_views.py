@@ -842,3 +842,45 @@ def test_the_home_page_counts_the_tasks_under_way(current, people, page):
     assert re.search(r'data-schedule="on_time">[^<]*<strong>1</strong>', html)
     assert re.search(r'data-schedule="late">[^<]*<strong>0</strong>', html)
     assert 'id="research-widget"' not in page(people.outsider).get(reverse("core:home")).content.decode()
+
+
+def test_a_group_page_shows_its_tasks_outputs_and_filings_that_the_reader_may_see(
+    current, people, page, world, isolated_profile
+):
+    output = services.output_create(
+        actor=people.researcher, task=current, data={"kind": "prototype", "title": "Mẫu máy thu tín hiệu"}
+    )
+    services.output_create(
+        actor=None,
+        task=current,
+        data={
+            "kind": "process",
+            "title": "Quy trình mật",
+            "classification": 1,
+            "classification_basis": "Mục 2 danh mục bí mật nhà nước",
+        },
+    )
+    services.filing_create(
+        actor=people.researcher,
+        data={
+            "owner": world.institute,
+            "task": current,
+            "output": output,
+            "kind": "utility",
+            "title": "Giải pháp thu tín hiệu",
+            "filed_on": TODAY,
+        },
+    )
+    group = services.group_create(
+        actor=people.researcher,
+        data={
+            "organization": world.institute,
+            "name": "Nhóm tín hiệu",
+            "lead": "TS. Lê",
+            "field": "Điện tử",
+            "tasks": [current],
+        },
+    )
+    html = text(page(people.researcher).get(group.get_absolute_url()))
+    assert "ĐT-NAY-01" in html and "Mẫu máy thu tín hiệu" in html and "Giải pháp thu tín hiệu" in html
+    assert "Quy trình mật" not in html  # the researcher is not cleared for it
