@@ -19,6 +19,7 @@ from cnan.core import imports
 from cnan.core import services as core_services
 from cnan.core.permissions import has_perm, may_list
 from cnan.core.views.generic import (
+    ChildEditView,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
@@ -26,7 +27,7 @@ from cnan.core.views.generic import (
     ObjectListView,
     PortalView,
     attach_errors,
-    htmx_target,
+    edit_template,
     redirect_response,
 )
 
@@ -110,11 +111,6 @@ def gantt_rows(document: DirectiveDocument, rows: list[tuple[Task, int]]) -> lis
     return out
 
 
-def edit_template(request: HttpRequest) -> str:
-    """The generic form page, or only its form for an htmx post that swaps it."""
-    return "generic/object_edit.html#form" if htmx_target(request) == "object-form" else "generic/object_edit.html"
-
-
 def list_url(name: str, **params: Any) -> str:
     return reverse(name) + "?" + urlencode({k: v for k, v in params.items() if v is not None}, doseq=True)
 
@@ -173,58 +169,29 @@ class CommitteeHistoryView(ObjectHistoryView):
     object_selector = selectors.committee_get
 
 
-class MeetingEditView(PortalView):
+class MeetingEditView(ChildEditView):
     """Record (``committee_pk``) or edit (``pk``) a meeting of a committee (date, agenda, conclusion), for
     who may change the committee."""
 
-    def _load(self, request: HttpRequest, committee_pk: Any, pk: Any) -> tuple[SteeringCommittee, Meeting | None]:
+    model = Meeting
+    form_class = MeetingForm
+    parent_kwarg = "committee_pk"
+
+    def load(self, request: HttpRequest, parent_pk: Any, pk: Any) -> tuple[SteeringCommittee, Meeting | None]:
         meeting = selectors.meeting_get(user=request.user, pk=pk) if pk is not None else None
-        committee = selectors.committee_get(user=request.user, pk=meeting.committee_id if meeting else committee_pk)
+        committee = selectors.committee_get(user=request.user, pk=meeting.committee_id if meeting else parent_pk)
         if not has_perm(request.user, "directives.change_steeringcommittee", meeting or committee):
             raise PermissionDenied
         return committee, meeting
 
-    def _render(self, request, committee, meeting, form, status=200):
-        title = (
-            _("Edit %(object)s") % {"object": meeting}
-            if meeting
-            else _("New meeting of %(committee)s") % {"committee": committee.code}
-        )
-        return render(
-            request,
-            edit_template(request),
-            {
-                "form": form,
-                "object": meeting,
-                "model_opts": Meeting._meta,
-                "title": title,
-                "cancel_url": meeting.get_absolute_url() if meeting else committee.get_absolute_url(),
-            },
-            status=status,
-        )
+    def new_title(self, parent: Any) -> str:
+        return _("New meeting of %(committee)s") % {"committee": parent.code}
 
-    def get(self, request: HttpRequest, committee_pk: Any = None, pk: Any = None) -> HttpResponse:
-        committee, meeting = self._load(request, committee_pk, pk)
-        return self._render(request, committee, meeting, MeetingForm(instance=meeting, user=request.user))
+    def create(self, *, actor: Any, parent: Any, data: dict[str, Any]) -> Meeting:
+        return services.meeting_create(actor=actor, committee=parent, data=data)
 
-    def post(self, request: HttpRequest, committee_pk: Any = None, pk: Any = None) -> HttpResponse:
-        committee, meeting = self._load(request, committee_pk, pk)
-        form = MeetingForm(request.POST, instance=meeting, user=request.user)
-        if form.is_valid():
-            try:
-                if meeting is None:
-                    saved = services.meeting_create(actor=request.user, committee=committee, data=form.cleaned_data)
-                    messages.success(request, _("%(object)s was created.") % {"object": saved})
-                else:
-                    saved = services.meeting_update(actor=request.user, instance=meeting, data=form.cleaned_data)
-                    messages.success(request, _("%(object)s was saved.") % {"object": saved})
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                return redirect_response(request, saved.get_absolute_url())
-        if meeting is not None:
-            meeting.refresh_from_db()
-        return self._render(request, committee, meeting, form, status=422)
+    def update(self, *, actor: Any, instance: Any, data: dict[str, Any]) -> Meeting:
+        return services.meeting_update(actor=actor, instance=instance, data=data)
 
 
 class MeetingDeleteView(ObjectDeleteView):

@@ -24,6 +24,7 @@ from cnan.catalogue.models import Product
 from cnan.core import services as core_services
 from cnan.core.permissions import has_perm, may_list, perm_name
 from cnan.core.views.generic import (
+    ChildEditView,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
@@ -31,7 +32,6 @@ from cnan.core.views.generic import (
     ObjectListView,
     PortalView,
     attach_errors,
-    htmx_target,
     redirect_response,
 )
 
@@ -105,10 +105,6 @@ def side(obj: Any) -> Any:
 
 def may(user: Any, action: str, obj: Any) -> bool:
     return has_perm(user, perm_name(type(obj), action), side(obj))
-
-
-def edit_template(request: HttpRequest) -> str:
-    return "generic/object_edit.html#form" if htmx_target(request) == "object-form" else "generic/object_edit.html"
 
 
 class SideDetailView(ObjectDetailView):
@@ -476,58 +472,32 @@ class MilestoneListView(ObjectListView):
         return _("Late milestones") if late else _("Milestones")
 
 
-class MilestoneEditView(PortalView):
+class MilestoneEditView(ChildEditView):
     """Add a milestone to a task's roadmap (``task_pk``) or edit one (``pk``), for the task's host."""
 
-    def _load(self, request: HttpRequest, task_pk: Any, pk: Any) -> tuple[ResearchTask, Milestone | None]:
+    model = Milestone
+    form_class = MilestoneForm
+    parent_kwarg = "task_pk"
+
+    def load(self, request: HttpRequest, parent_pk: Any, pk: Any) -> tuple[ResearchTask, Milestone | None]:
         milestone = selectors.milestone_get(user=request.user, pk=pk) if pk is not None else None
-        task = selectors.task_get(user=request.user, pk=milestone.task_id if milestone else task_pk)
+        task = selectors.task_get(user=request.user, pk=milestone.task_id if milestone else parent_pk)
         if not has_perm(request.user, "research.change_researchtask", task.host):
             raise PermissionDenied
         return task, milestone
 
-    def _render(self, request, task, milestone, form, status=200):
-        title = (
-            _("Edit %(object)s") % {"object": milestone}
-            if milestone
-            else _("New milestone of %(task)s") % {"task": task.code}
-        )
-        return render(
-            request,
-            edit_template(request),
-            {
-                "form": form,
-                "object": milestone,
-                "model_opts": Milestone._meta,
-                "title": title,
-                "cancel_url": task.get_absolute_url() + "#roadmap",
-            },
-            status=status,
-        )
+    def new_title(self, parent: Any) -> str:
+        return _("New milestone of %(task)s") % {"task": parent.code}
 
-    def get(self, request: HttpRequest, task_pk: Any = None, pk: Any = None) -> HttpResponse:
-        task, milestone = self._load(request, task_pk, pk)
-        return self._render(request, task, milestone, MilestoneForm(instance=milestone, user=request.user))
+    def cancel_url(self, parent: Any, obj: Any) -> str:
+        return parent.get_absolute_url() + "#roadmap"
 
-    def post(self, request: HttpRequest, task_pk: Any = None, pk: Any = None) -> HttpResponse:
-        task, milestone = self._load(request, task_pk, pk)
-        form = MilestoneForm(request.POST, instance=milestone, user=request.user)
-        if form.is_valid():
-            try:
-                if milestone is None:
-                    saved = services.milestone_create(actor=request.user, task=task, data=form.cleaned_data)
-                    messages.success(request, _("%(object)s was created.") % {"object": saved})
-                else:
-                    data = {k: v for k, v in form.cleaned_data.items() if k != "number" or v is not None}
-                    saved = services.milestone_update(actor=request.user, instance=milestone, data=data)
-                    messages.success(request, _("%(object)s was saved.") % {"object": saved})
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                return redirect_response(request, saved.get_absolute_url())
-        if milestone is not None:
-            milestone.refresh_from_db()
-        return self._render(request, task, milestone, form, status=422)
+    def create(self, *, actor: Any, parent: Any, data: dict[str, Any]) -> Milestone:
+        return services.milestone_create(actor=actor, task=parent, data=data)
+
+    def update(self, *, actor: Any, instance: Any, data: dict[str, Any]) -> Milestone:
+        data = {k: v for k, v in data.items() if k != "number" or v is not None}
+        return services.milestone_update(actor=actor, instance=instance, data=data)
 
 
 class MilestoneDeleteView(SideDeleteView):
@@ -626,59 +596,36 @@ class OutputDetailView(SideDetailView):
         }
 
 
-class OutputEditView(PortalView):
+class OutputEditView(ChildEditView):
     """Add an output to a task (``task_pk``) or edit one (``pk``), for the task's host."""
 
-    def _load(self, request: HttpRequest, task_pk: Any, pk: Any) -> tuple[ResearchTask, Output | None]:
+    model = Output
+    form_class = OutputForm
+    parent_kwarg = "task_pk"
+
+    def load(self, request: HttpRequest, parent_pk: Any, pk: Any) -> tuple[ResearchTask, Output | None]:
         user = request.user
         output = selectors.output_get(user=user, pk=pk) if pk is not None else None
-        task = selectors.task_get(user=user, pk=output.task_id if output else task_pk)
+        task = selectors.task_get(user=user, pk=output.task_id if output else parent_pk)
         perm = "research.change_output" if output else "research.add_output"
         if not has_perm(user, perm, task.host):
             raise PermissionDenied
         return task, output
 
-    def _render(self, request, task, output, form, status=200):
-        title = (
-            _("Edit %(object)s") % {"object": output} if output else _("New output of %(task)s") % {"task": task.code}
-        )
-        return render(
-            request,
-            edit_template(request),
-            {
-                "form": form,
-                "object": output,
-                "model_opts": Output._meta,
-                "title": title,
-                "cancel_url": reverse("research:output_detail", kwargs={"pk": output.pk})
-                if output
-                else task.get_absolute_url() + "#outputs",
-            },
-            status=status,
-        )
+    def new_title(self, parent: Any) -> str:
+        return _("New output of %(task)s") % {"task": parent.code}
 
-    def get(self, request: HttpRequest, task_pk: Any = None, pk: Any = None) -> HttpResponse:
-        task, output = self._load(request, task_pk, pk)
-        return self._render(request, task, output, OutputForm(instance=output, user=request.user))
+    def cancel_url(self, parent: Any, obj: Any) -> str:
+        return self.success_url(obj) if obj else parent.get_absolute_url() + "#outputs"
 
-    def post(self, request: HttpRequest, task_pk: Any = None, pk: Any = None) -> HttpResponse:
-        task, output = self._load(request, task_pk, pk)
-        form = OutputForm(request.POST, instance=output, user=request.user)
-        if form.is_valid():
-            try:
-                if output is None:
-                    saved = services.output_create(actor=request.user, task=task, data=form.cleaned_data)
-                    messages.success(request, _("%(object)s was created.") % {"object": saved})
-                else:
-                    saved = services.output_update(actor=request.user, instance=output, data=form.cleaned_data)
-                    messages.success(request, _("%(object)s was saved.") % {"object": saved})
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                return redirect_response(request, reverse("research:output_detail", kwargs={"pk": saved.pk}))
-        if output is not None:
-            output.refresh_from_db()
-        return self._render(request, task, output, form, status=422)
+    def success_url(self, saved: Any) -> str:
+        return reverse("research:output_detail", kwargs={"pk": saved.pk})
+
+    def create(self, *, actor: Any, parent: Any, data: dict[str, Any]) -> Output:
+        return services.output_create(actor=actor, task=parent, data=data)
+
+    def update(self, *, actor: Any, instance: Any, data: dict[str, Any]) -> Output:
+        return services.output_update(actor=actor, instance=instance, data=data)
 
 
 class OutputDeleteView(SideDeleteView):

@@ -359,6 +359,73 @@ class ObjectEditView(ObjectMixin, PortalView):
         return self.render_form(request, form, obj, status=422)
 
 
+def edit_template(request: HttpRequest) -> str:
+    """The generic form page, or only its form for an htmx post that swaps it."""
+    return "generic/object_edit.html#form" if htmx_target(request) == "object-form" else "generic/object_edit.html"
+
+
+class ChildEditView(PortalView):
+    """Add a record under its parent (the URL's ``parent_kwarg``) or edit one (``pk``) on the generic
+    form page, e.g. a committee's meeting or a task's milestone. ``load`` finds both through the
+    selectors and checks who may write (on the side the services check); ``create`` / ``update`` call
+    the services, whose ``ValidationError`` shows on the form with nothing written."""
+
+    model: ClassVar[type[models.Model]]
+    form_class: ClassVar[type]
+    parent_kwarg: ClassVar[str]
+
+    def load(self, request: HttpRequest, parent_pk: Any, pk: Any) -> tuple[models.Model, models.Model | None]:
+        raise NotImplementedError
+
+    def create(self, *, actor: Any, parent: Any, data: dict[str, Any]) -> models.Model:
+        raise NotImplementedError
+
+    def update(self, *, actor: Any, instance: Any, data: dict[str, Any]) -> models.Model:
+        raise NotImplementedError
+
+    def new_title(self, parent: Any) -> str:
+        return _("New %(model)s") % {"model": self.model._meta.verbose_name}
+
+    def cancel_url(self, parent: Any, obj: Any) -> str:
+        return obj.get_absolute_url() if obj else parent.get_absolute_url()
+
+    def success_url(self, saved: Any) -> str:
+        return saved.get_absolute_url()
+
+    def render_form(self, request: HttpRequest, parent: Any, obj: Any, form: Any, status: int = 200) -> HttpResponse:
+        context = {
+            "form": form,
+            "object": obj,
+            "model_opts": self.model._meta,
+            "title": _("Edit %(object)s") % {"object": obj} if obj else self.new_title(parent),
+            "cancel_url": self.cancel_url(parent, obj),
+        }
+        return render(request, edit_template(request), context, status=status)
+
+    def get(self, request: HttpRequest, pk: Any = None, **kwargs: Any) -> HttpResponse:
+        parent, obj = self.load(request, kwargs.get(self.parent_kwarg), pk)
+        return self.render_form(request, parent, obj, self.form_class(instance=obj, user=request.user))
+
+    def post(self, request: HttpRequest, pk: Any = None, **kwargs: Any) -> HttpResponse:
+        parent, obj = self.load(request, kwargs.get(self.parent_kwarg), pk)
+        form = self.form_class(request.POST, instance=obj, user=request.user)
+        if form.is_valid():
+            try:
+                if obj is None:
+                    saved = self.create(actor=request.user, parent=parent, data=form.cleaned_data)
+                    messages.success(request, _("%(object)s was created.") % {"object": saved})
+                else:
+                    saved = self.update(actor=request.user, instance=obj, data=form.cleaned_data)
+                    messages.success(request, _("%(object)s was saved.") % {"object": saved})
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                return redirect_response(request, self.success_url(saved))
+        if obj is not None:
+            obj.refresh_from_db()
+        return self.render_form(request, parent, obj, form, status=422)
+
+
 def attach_errors(form: Any, exc: ValidationError) -> None:
     """Show a service's ``ValidationError`` on the form: under its field, or above the form."""
     if hasattr(exc, "error_dict"):
