@@ -10,6 +10,7 @@ urlpatterns = [
     path("catalogue/", include("cnan.catalogue.urls")),
     path("directives/", include("cnan.directives.urls")),
     path("research/", include("cnan.research.urls")),
+    path("supply/", include("cnan.supply.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("cnan.api.router")),

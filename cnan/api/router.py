@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("cnan.catalogue.api.urls")),
     path("", include("cnan.directives.api.urls")),
     path("", include("cnan.research.api.urls")),
+    path("", include("cnan.supply.api.urls")),
     path("", include("cnan.accounts.api.urls")),
     path("", include("cnan.core.api.urls")),
 ]

@@ -10,6 +10,10 @@ class SupplyConfig(AppConfig):
     def ready(self) -> None:
         from cnan.accounts import roles
 
+        from .views import register_pages
+
+        register_pages()
+
         # The Department consolidates demand and places orders; operational units declare their demand,
         # record their imported purchases, accept deliveries and give feedback; enterprises keep their
         # capacity and record deliveries.

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,9 @@ class DemandPlan(ClassifiedModel, TimestampedModel):
         permissions = [("consolidate_demandplan", _("Return or consolidate the units' demand plans"))]
         ordering = ["-year", "unit__code"]
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="sup_plan_one_per_unit_year")]
+
+    def get_absolute_url(self) -> str:
+        return reverse("supply:plan_detail", kwargs={"pk": self.pk})
 
     def __str__(self) -> str:
         return f"{self.unit.code} · {self.year}"
@@ -144,6 +148,9 @@ class DemandLine(ClassifiedModel, TimestampedModel):
             models.CheckConstraint(condition=Q(quantity__gte=1), name="sup_line_quantity_positive"),
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("supply:plan_detail", kwargs={"pk": self.plan_id}) + f"#line-{self.pk}"
+
     def __str__(self) -> str:
         return f"{self.plan} · {self.number}"
 
@@ -182,6 +189,9 @@ class Capacity(TimestampedModel):
             models.UniqueConstraint(fields=["enterprise", "product_group", "year"], name="sup_capacity_unique")
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("supply:capacity_list")
+
     def __str__(self) -> str:
         return f"{self.enterprise.code} · {self.product_group} · {self.year}"
 
@@ -209,6 +219,9 @@ class ImportPurchase(ClassifiedModel, TimestampedModel):
         verbose_name = _("imported purchase")
         verbose_name_plural = _("imported purchases")
         ordering = ["-year", "unit__code"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("supply:import_detail", kwargs={"pk": self.pk})
 
     def __str__(self) -> str:
         return f"{self.description} ({self.year})"
@@ -303,6 +316,9 @@ class ProductionOrder(ClassifiedModel, TimestampedModel):
             models.CheckConstraint(condition=Q(due_on__gte=models.F("ordered_on")), name="sup_order_dates_in_order"),
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("supply:order_detail", kwargs={"pk": self.pk})
+
     def __str__(self) -> str:
         return f"{self.number} — {self.product.code}"
 
@@ -349,6 +365,9 @@ class Delivery(TimestampedModel):
         ordering = ["order", "delivered_on", "id"]
         constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="sup_delivery_quantity_positive")]
 
+    def get_absolute_url(self) -> str:
+        return reverse("supply:order_detail", kwargs={"pk": self.order_id}) + f"#delivery-{self.pk}"
+
     def __str__(self) -> str:
         return f"{self.order.number} · {self.delivered_on:%d/%m/%Y} · {self.quantity}"
 
@@ -378,6 +397,9 @@ class Feedback(TimestampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="sup_feedback_rating_range")
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("supply:order_detail", kwargs={"pk": self.delivery.order_id}) + f"#delivery-{self.delivery_id}"
 
     def __str__(self) -> str:
         return f"{self.delivery} · {self.rating}/5"
@@ -427,6 +449,9 @@ class AllocationRun(TimestampedModel):
         verbose_name = _("allocation run")
         verbose_name_plural = _("allocation runs")
         ordering = ["-created_at"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("supply:run_detail", kwargs={"pk": self.pk})
 
     def __str__(self) -> str:
         return f"{self.year} · {self.created_at:%d/%m/%Y %H:%M}"

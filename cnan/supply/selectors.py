@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
-from .models import Delivery, DemandLine, DemandPlan, ImportPurchase, ProductionOrder
+from .models import AllocationRun, Capacity, Delivery, DemandLine, DemandPlan, Feedback, ImportPurchase, ProductionOrder
 
 GROUPINGS = {
     # key → (delivery field, import field)
@@ -55,6 +55,33 @@ def line_list(*, user: Any) -> QuerySet[DemandLine]:
 
 def order_list(*, user: Any) -> QuerySet[ProductionOrder]:
     return ProductionOrder.objects.visible_to(user, "view").select_related("customer", "enterprise", "product")
+
+
+def delivery_list(*, user: Any) -> QuerySet[Delivery]:
+    """Deliveries of the orders the user may see (the customer's side or the enterprise's)."""
+    return (
+        Delivery.objects.visible_to(user, "view")
+        .filter(order__in=ProductionOrder.objects.visible_to(user, "view"))
+        .select_related("order", "order__customer", "order__enterprise", "order__product")
+    )
+
+
+def feedback_list(*, user: Any) -> QuerySet[Feedback]:
+    return Feedback.objects.visible_to(user, "view").select_related(
+        "delivery", "delivery__order", "delivery__order__customer", "delivery__order__enterprise", "actor"
+    )
+
+
+def import_list(*, user: Any) -> QuerySet[ImportPurchase]:
+    return ImportPurchase.objects.visible_to(user, "view").select_related("unit", "product")
+
+
+def capacity_list(*, user: Any) -> QuerySet[Capacity]:
+    return Capacity.objects.visible_to(user, "view").select_related("enterprise", "product_group")
+
+
+def run_list(*, user: Any) -> QuerySet[AllocationRun]:
+    return AllocationRun.objects.visible_to(user, "view").select_related("job")
 
 
 def accepted_deliveries(*, user: Any, year: int | None = None) -> QuerySet[Delivery]:

@@ -167,6 +167,11 @@ def scene(world, make_user, isolated_profile):
     _directives_pages_scene(s)
     _research_scene(s)
     _research_api_scene(s)
+    _supply_demand_scene(s)
+    _supply_orders_scene(s)
+    _supply_allocation_scene(s)
+    _supply_dashboard_scene(s)
+    _supply_api_scene(s)
 
     def person(spec: Any, *, clearance: int, name: str):
         if spec == OWNER:
@@ -2769,6 +2774,61 @@ def research_pages() -> list[Case]:
     ]
 
 
+# --- supply: demand ------------------------------------------------------------
+
+
+def _supply_demand_scene(s: SimpleNamespace) -> None:
+    """The records the supply demand rows act on."""
+
+
+def supply_demand_cases() -> list[Case]:
+    return []
+
+
+# --- supply: orders ------------------------------------------------------------
+
+
+def _supply_orders_scene(s: SimpleNamespace) -> None:
+    """The records the supply orders rows act on."""
+
+
+def supply_orders_cases() -> list[Case]:
+    return []
+
+
+# --- supply: allocation ------------------------------------------------------------
+
+
+def _supply_allocation_scene(s: SimpleNamespace) -> None:
+    """The records the supply allocation rows act on."""
+
+
+def supply_allocation_cases() -> list[Case]:
+    return []
+
+
+# --- supply: dashboard ------------------------------------------------------------
+
+
+def _supply_dashboard_scene(s: SimpleNamespace) -> None:
+    """The records the supply dashboard rows act on."""
+
+
+def supply_dashboard_cases() -> list[Case]:
+    return []
+
+
+# --- supply: api ------------------------------------------------------------
+
+
+def _supply_api_scene(s: SimpleNamespace) -> None:
+    """The records the supply api rows act on."""
+
+
+def supply_api_cases() -> list[Case]:
+    return []
+
+
 CASES: list[Case] = [
     # --- core ---------------------------------------------------------------------------------------
     Case("core:home", "GET", None, None, EO_A, NONE_A, (LOGIN, 200, 200, 200, None), kwarg=None),
@@ -3172,6 +3232,11 @@ CASES: list[Case] = [
     *catalogue_api(),
     *directives_api(),
     *research_api(),
+    *supply_demand_cases(),
+    *supply_orders_cases(),
+    *supply_allocation_cases(),
+    *supply_dashboard_cases(),
+    *supply_api_cases(),
     *api_crud(
         "organization",
         obj="unit_a",
