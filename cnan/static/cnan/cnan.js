@@ -112,6 +112,11 @@
           series: [{ type: el.getAttribute("data-chart"), data: values, itemStyle: { color: "#a32020" } }]
         });
         }
+        // data-links = [url, …]: a click on a bar or point opens the list of what it counts.
+        var links = JSON.parse(el.getAttribute("data-links") || "[]");
+        if (links.length) {
+          chart.on("click", function (p) { if (links[p.dataIndex]) { window.location.href = links[p.dataIndex]; } });
+        }
         el.setAttribute("data-rendered", "1");
         window.addEventListener("resize", function () { chart.resize(); });
       });
