@@ -4,7 +4,7 @@ products, demand lines and enterprises are those the user may see."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -44,8 +44,8 @@ class OrderForm(ShapeOnlyForm):
         super().__init__(*args, **kwargs)
         self.fields["unit_price"].localize = True
         self.fields["unit_price"].widget.is_localized = True
-        self.fields["customer"].queryset = organization_choices(user=self.user, perm="supply.add_productionorder")
-        self.fields["enterprise"].queryset = Organization.objects.visible_to(self.user, "view").filter(
+        self._choice("customer").queryset = organization_choices(user=self.user, perm="supply.add_productionorder")
+        self._choice("enterprise").queryset = Organization.objects.visible_to(self.user, "view").filter(
             kind=Organization.Kind.ENTERPRISE
         )
         products = (
@@ -58,8 +58,8 @@ class OrderForm(ShapeOnlyForm):
             products = products.filter(product_class=line.product_class)
             if line.product_group_id:
                 products = products.filter(group_id=line.product_group_id)
-        self.fields["product"].queryset = products
-        self.fields["demand_line"].queryset = (
+        self._choice("product").queryset = products
+        self._choice("demand_line").queryset = (
             selectors.line_list(user=self.user)
             .filter(plan__state=DemandPlan.State.CONSOLIDATED)
             .order_by("-plan__year", "plan__unit__code", "number")
@@ -67,6 +67,9 @@ class OrderForm(ShapeOnlyForm):
         self.fields["over_capacity_reason"].required = False
         if self.data.get(self.add_prefix("over_capacity_reason"), "").strip():
             self.reveal_reason()
+
+    def _choice(self, name: str) -> forms.ModelChoiceField:
+        return cast(forms.ModelChoiceField, self.fields[name])
 
     def reveal_reason(self) -> None:
         field = self.fields["over_capacity_reason"]

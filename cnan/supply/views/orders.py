@@ -5,6 +5,7 @@ enterprise's) and writes through the services; buttons show only to who may use 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -80,7 +81,9 @@ class OrderDetailView(ObjectDetailView):
         figures = selectors.order_figures(order=obj)
         may_accept = has_perm(user, "supply.accept_delivery", obj.customer)
         may_feedback = has_perm(user, "supply.add_feedback", obj.customer)
-        deliveries = list(selectors.delivery_list(user=user).filter(order=obj).order_by("delivered_on", "pk"))
+        deliveries: list[Any] = list(
+            selectors.delivery_list(user=user).filter(order=obj).order_by("delivered_on", "pk")
+        )
         feedback: dict[int, list[Feedback]] = {}
         for f in selectors.feedback_list(user=user).filter(delivery__order=obj).order_by("given_on", "pk"):
             feedback.setdefault(f.delivery_id, []).append(f)
@@ -98,7 +101,6 @@ class OrderDetailView(ObjectDetailView):
             "status_colour": STATUS_COLOURS.get(obj.status, "secondary"),
             "can_cancel": may_cancel(user, obj, figures.delivered),
             "can_deliver": may_deliver(user, obj) and figures.remaining > 0,
-            "cancel_form": OrderCancelForm(),
             "line_url": link(line) if line and selectors.line_list(user=user).filter(pk=line.pk).exists() else None,
             "delivered_value": figures.delivered * obj.unit_price,
         }
@@ -354,6 +356,10 @@ class FeedbackListView(ObjectListView):
     export_key = "supply:feedback"
 
 
+def _title(title: Any) -> Callable[[], str]:
+    return lambda: str(title)
+
+
 def register_pages() -> None:
     """Menu items and list exports of the orders' pages."""
     from django.utils.translation import gettext_lazy
@@ -372,5 +378,5 @@ def register_pages() -> None:
         ("feedback", gettext_lazy("Quality feedback"), selectors.feedback_search, FeedbackTable),
     ]:
         exports.register_list(
-            exports.ListSpec(key=f"supply:{key}", title=lambda t=title: str(t), selector=selector, table_class=table)
+            exports.ListSpec(key=f"supply:{key}", title=_title(title), selector=selector, table_class=table)
         )
