@@ -15,6 +15,7 @@ from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRe
 from django.db.models.functions import ExtractYear
 
 from cnan.catalogue.models import ProductClass
+from cnan.core.classification import user_clearance
 from cnan.organizations.models import Organization
 
 from . import selectors
@@ -89,14 +90,15 @@ def by_class(*, user: Any, year: int | None = None) -> list[Share]:
 
 def by_unit(*, user: Any, year: int | None = None) -> list[Share]:
     """Per customer unit (the unit that accepted the deliveries, or that bought the imports), by unit code:
-    the two GROUP BY queries of the shares and one for the units' codes and names."""
+    the two GROUP BY queries of the shares and one for the units' codes and names (a classified unit's name
+    only to a user cleared for it)."""
     rows = _rows(user, "unit", year)
-    names = {
-        pk: f"{code} — {name}"
-        for pk, code, name in Organization.objects.filter(pk__in=[r.key for r in rows]).values_list(
-            "pk", "code", "name"
-        )
-    }
+    clearance = user_clearance(user)
+    units = Organization.objects.filter(pk__in=[r.key for r in rows]).values_list(
+        "pk", "code", "name", "classification"
+    )
+    # a classified unit's name only to who is cleared for it; its code otherwise (as the lists show it)
+    names = {pk: f"{code} — {name}" if level <= clearance else code for pk, code, name, level in units}
     for row in rows:
         row.label = names.get(row.key, str(row.key))
     return sorted(rows, key=lambda r: r.label)

@@ -407,3 +407,26 @@ def test_the_home_widget_shows_this_year_and_last_to_who_may_see_deliveries(s):
     client = Client()
     login(client, s.member)
     assert 'id="self-reliance-widget"' not in client.get("/").content.decode()
+
+
+def test_a_classified_unit_is_named_only_to_who_is_cleared_for_it(s, make_user, isolated_profile):
+    secret = org_services.organization_create(
+        actor=None,
+        parent=s.world.bca,
+        data={
+            "code": "K05",
+            "name": "Đơn vị đặc nhiệm kín",
+            "kind": "operational_unit",
+            "classification": 1,
+            "classification_basis": "Mục 2 danh mục bí mật nhà nước (thử nghiệm)",
+        },
+    )
+    uo5 = make_user("unit_officer", secret, clearance=1)
+    _import(s, actor=uo5, unit=secret, year=2026, product_class="patrol_craft", quantity=1, value=9 * M)
+    uncleared = make_user("department_officer", s.world.h08, clearance=0)
+    labels = {r.key: r.label for r in dashboards.by_unit(user=uncleared)}
+    assert labels[secret.pk] == "K05"
+    assert {r.key: r.label for r in dashboards.by_unit(user=s.officer)}[secret.pk] == "K05 — Đơn vị đặc nhiệm kín"
+    client = Client()
+    login(client, uncleared)
+    assert "Đơn vị đặc nhiệm kín" not in client.get(URL).content.decode()
