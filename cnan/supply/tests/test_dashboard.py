@@ -430,3 +430,32 @@ def test_a_classified_unit_is_named_only_to_who_is_cleared_for_it(s, make_user, 
     client = Client()
     login(client, uncleared)
     assert "Đơn vị đặc nhiệm kín" not in client.get(URL).content.decode()
+
+
+def _listed(client, url: str) -> list[dict[str, str]]:
+    response = client.get(url + "&export=csv")
+    assert response.status_code == 200, url
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize(
+    ("params", "units", "imported"),
+    [
+        ({"product_class": "support_tool"}, 50, 15),  # the 10 vests not accepted are not in the list
+        ({"year": 2026, "product_class": "uniform"}, 50, 50),
+        ({"year": 2025}, 30, 0),
+    ],
+)
+def test_the_drill_down_lists_hold_what_the_figure_counts(s, params, units, imported):
+    client = Client()
+    client.cookies["cnan_language"] = "en"
+    login(client, s.officer)
+    deliveries, imports = drill(**params)
+    assert sum(int(r["Quantity"]) for r in _listed(client, deliveries)) == units
+    if imported:
+        assert sum(int(r["Quantity"]) for r in _listed(client, imports)) == imported
+    else:
+        assert _listed(client, imports) == []
+    unit_deliveries, unit_imports = drill(unit=s.k03.pk)
+    assert sum(int(r["Quantity"]) for r in _listed(client, unit_deliveries)) == 50
+    assert sum(int(r["Quantity"]) for r in _listed(client, unit_imports)) == 50
