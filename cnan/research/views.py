@@ -338,7 +338,9 @@ class TaskEditView(PortalView):
 
     def get(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
         task = self._load(request, pk)
-        initial = None if task else {"programme": request.GET.get("programme")}
+        # A new task may start from values in the query string (a programme, or a title and summary proposed
+        # from elsewhere, e.g. the supply app's demand that nothing made at home supplies).
+        initial = None if task else {name: request.GET.get(name) for name in ("programme", "title", "summary")}
         form = ResearchTaskForm(instance=task, initial=initial, user=request.user)
         return self._render(request, task, form, budget_formset(task=task))
 

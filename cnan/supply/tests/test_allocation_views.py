@@ -1,0 +1,354 @@
+"""The allocation pages: matching (classification, summary, filters, export, links to an order and to an S&T
+task proposal for who may use them), the optimiser's runs (start, progress, proposal with its explanations in
+words, adjustment and acceptance all or nothing), who sees what, and both languages."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from urllib.parse import parse_qs, urlparse
+
+from django.test import Client
+from django.urls import reverse
+
+import pytest
+
+from cnan.catalogue import services as catalogue
+from cnan.core.models import Job
+from cnan.core.navigation import menu_for
+from cnan.core.testing import database_state, login
+from cnan.organizations import services as org_services
+from cnan.organizations.models import Organization, ProductGroup
+from cnan.supply import services
+from cnan.supply.models import AllocationRun, ForceType, ProductionOrder
+
+STATE = ("supply", "core")
+
+
+@pytest.fixture
+def page(db):
+    def make(user, language: str = "en"):
+        client = login(Client(), user)
+        client.cookies["cnan_language"] = language
+        return client
+
+    return make
+
+
+@pytest.fixture
+def scene(world, make_user):
+    unit = org_services.organization_create(
+        actor=None,
+        parent=world.bca,
+        data={"code": "K02", "name": "Bộ Tư lệnh Cảnh sát cơ động", "kind": Organization.Kind.OPERATIONAL_UNIT},
+    )
+    group = ProductGroup.objects.order_by("pk").first()
+    vest = catalogue.product_create(
+        actor=None,
+        data={
+            "organization": world.ent_a,
+            "code": "AGC-01",
+            "name": "Áo giáp chống đạn",
+            "product_class": "support_tool",
+            "group": group,
+            "price": Decimal("12000000"),
+        },
+    )
+    catalogue.product_create(
+        actor=None,
+        data={
+            "organization": world.ent_b,
+            "code": "AGC-03",
+            "name": "Áo giáp B",
+            "product_class": "support_tool",
+            "group": group,
+            "price": Decimal("13000000"),
+        },
+    )
+    officer = make_user("department_officer", world.h08, clearance=1)
+    uo = make_user("unit_officer", unit)
+    ent_a = make_user("enterprise_officer", world.ent_a)
+    ent_b = make_user("enterprise_officer", world.ent_b)
+    services.capacity_set(actor=ent_a, enterprise=world.ent_a, product_group=group, year=2026, units=60)
+    services.capacity_set(actor=ent_b, enterprise=world.ent_b, product_group=group, year=2026, units=30)
+    plan = services.plan_create(actor=uo, data={"unit": unit, "year": 2026})
+    common = {
+        "unit_value": Decimal("12000000"),
+        "needed_by": dt.date(2026, 6, 30),
+        "force_type": ForceType.RAPID_RESPONSE,
+    }
+    vests = services.line_create(
+        actor=uo,
+        plan=plan,
+        data={
+            "product_class": "support_tool",
+            "product_group": group,
+            "specification": "Cấp bảo vệ III theo TCVN",
+            "quantity": 100,
+            **common,
+        },
+    )
+    craft = services.line_create(
+        actor=uo,
+        plan=plan,
+        data={
+            "product_class": "patrol_craft",
+            "product_group": None,
+            "specification": "Xuồng tuần tra cao tốc 12 m",
+            "quantity": 4,
+            **common,
+        },
+    )
+    services.plan_transition(actor=uo, plan=plan, action="submit")
+    services.plan_transition(actor=officer, plan=plan, action="consolidate")
+    return type(
+        "Scene",
+        (),
+        {
+            "unit": unit,
+            "group": group,
+            "vest": vest,
+            "world": world,
+            "vests": vests,
+            "craft": craft,
+            "officer": officer,
+            "uo": uo,
+            "ent_a": ent_a,
+            "ent_b": ent_b,
+        },
+    )
+
+
+# --- matching -----------------------------------------------------------------------------------------
+
+
+def test_matching_classifies_each_line_and_sums_value_per_status(scene, page):
+    response = page(scene.officer).get(reverse("supply:match"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    # 100 vests asked, 90 units of capacity left between ENT-A and ENT-B: partly supplied; nobody makes craft
+    assert f'id="line-{scene.vests.pk}" data-status="partial"' in text
+    assert f'id="line-{scene.craft.pk}" data-status="none"' in text
+    assert "AGC-01 — Áo giáp chống đạn" in text and "AGC-03 — Áo giáp B" in text
+    summary = {s["key"]: s for s in response.context["summary"]}
+    assert summary["partial"]["count"] == 1 and summary["partial"]["value"] == Decimal("1200000000")
+    assert summary["none"]["count"] == 1 and summary["none"]["value"] == Decimal("48000000")
+    assert summary["domestic"]["count"] == 0
+    assert summary["partial"]["share"] == pytest.approx(1200 / 1248)
+
+
+def test_matching_filters_by_status_and_refuses_a_bad_filter(scene, page):
+    client = page(scene.officer)
+    response = client.get(reverse("supply:match"), {"status": "none"})
+    assert [r["match"].line for r in response.context["rows"]] == [scene.craft]
+    response = client.get(reverse("supply:match"), {"product_class": "support_tool", "year": 2026})
+    assert [r["match"].line for r in response.context["rows"]] == [scene.vests]
+    assert client.get(reverse("supply:match"), {"year": 2027}).context["rows"] == []
+    assert client.get(reverse("supply:match"), {"status": "whatever"}).status_code == 400
+    assert client.get(reverse("supply:match"), {"status": "whatever", "export": "csv"}).status_code == 400
+
+
+def test_matching_exports_every_line_with_its_status(scene, page):
+    client = page(scene.officer)
+    response = client.get(reverse("supply:match"), {"export": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Year" and len(rows) == 3
+    by_spec = {row[6]: row for row in rows[1:]}
+    assert by_spec["Xuồng tuần tra cao tốc 12 m"][9] == "Nothing supplies it"
+    assert by_spec["Cấp bảo vệ III theo TCVN"][10] == "AGC-01 (ENT-A); AGC-03 (ENT-B)"
+    assert client.get(reverse("supply:match"), {"export": "xlsx"})["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    assert client.get(reverse("supply:match"), {"export": "pdf"}).status_code == 400
+
+
+def test_an_unmet_need_links_to_an_s_and_t_task_proposal_for_who_may_propose_one(scene, page):
+    response = page(scene.officer).get(reverse("supply:match"))
+    rows = {r["match"].line: r for r in response.context["rows"]}
+    assert rows[scene.vests]["task_url"] is None and rows[scene.vests]["order_url"].endswith(f"?line={scene.vests.pk}")
+    link = urlparse(rows[scene.craft]["task_url"])
+    assert link.path == reverse("research:task_add")
+    query = parse_qs(link.query)
+    assert "K02" in query["title"][0] and "2026" in query["title"][0]
+    assert "Xuồng tuần tra cao tốc 12 m" in query["summary"][0] and "4 units" in query["summary"][0]
+    assert response.context["all_tasks_url"]
+
+    # the task form opens with the proposal filled in
+    form = page(scene.officer).get(rows[scene.craft]["task_url"]).context["form"]
+    assert form.initial["title"] == query["title"][0] and form.initial["summary"] == query["summary"][0]
+
+    # a unit officer sees its own lines, with no S&T link (it may not propose tasks)
+    response = page(scene.uo).get(reverse("supply:match"))
+    assert {r["match"].line for r in response.context["rows"]} == {scene.vests, scene.craft}
+    assert all(r["task_url"] is None for r in response.context["rows"]) and response.context["all_tasks_url"] is None
+    assert 'data-task-line="' not in response.content.decode()
+    # another organisation sees none of them
+    assert page(scene.ent_b).get(reverse("supply:match")).context["rows"] == []
+
+
+def test_matching_reads_in_vietnamese(scene, page):
+    response = page(scene.officer, "vi").get(reverse("supply:match"))
+    assert response.status_code == 200
+    assert response.wsgi_request.LANGUAGE_CODE == "vi"
+
+
+# --- the optimiser --------------------------------------------------------------------------------------
+
+
+def start(client, django_capture_on_commit_callbacks, **data):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("supply:run_add"), {"year": 2026, **data})
+
+
+def test_only_the_department_uses_the_optimiser(scene, page, django_capture_on_commit_callbacks):
+    officer = page(scene.officer)
+    response = start(officer, django_capture_on_commit_callbacks)
+    run = AllocationRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
+    for user in (scene.uo, scene.ent_a):
+        client = page(user)
+        before = database_state(STATE)
+        assert client.get(reverse("supply:run_list")).status_code == 403
+        assert client.get(reverse("supply:run_add")).status_code == 403
+        assert client.post(reverse("supply:run_add"), {"year": 2026}).status_code == 403
+        assert client.get(run.get_absolute_url()).status_code == 404
+        assert client.post(reverse("supply:run_accept", args=[run.pk]), {}).status_code == 404
+        assert database_state(STATE) == before
+
+    def menu(user):
+        return {item.url_name for area in menu_for(user) for item, _url in area.items}
+
+    assert {"supply:match", "supply:run_list"} <= menu(scene.officer)
+    assert "supply:match" in menu(scene.uo) and "supply:run_list" not in menu(scene.uo)
+    assert "supply:run_list" not in menu(scene.ent_a)
+
+
+def test_a_run_shows_its_proposal_beside_the_greedy_baseline_with_explanations(
+    scene, page, django_capture_on_commit_callbacks
+):
+    client = page(scene.officer)
+    start(client, django_capture_on_commit_callbacks)
+    run = AllocationRun.objects.get()
+    assert run.state == AllocationRun.State.PROPOSED
+    response = client.get(run.get_absolute_url())
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert response.context["figures"]["share"] == "90.0 %"
+    assert "Supplied in part (90 of 100 units)" in text and scene.world.ent_a.name in text
+    assert "Not supplied" not in text
+    by_code = {line["line"]: line for line in response.context["lines"]}
+    assert by_code[scene.vests]["code"] == "short_capacity"
+    assert sorted(r["units"] for r in by_code[scene.vests]["rows"]) == [30, 60]
+    # the craft line names no group: left out, and why
+    assert [s["line"] for s in response.context["skipped"]] == [scene.craft]
+    assert "neither a product group" in text
+    assert response.context["may_accept"]
+    assert response.context["totals"]["value"] == Decimal("1080000000")
+
+    vi = page(scene.officer, "vi").get(run.get_absolute_url())
+    assert vi.status_code == 200 and vi.wsgi_request.LANGUAGE_CODE == "vi"
+
+
+def test_the_run_list_sorts_filters_and_exports(scene, page, django_capture_on_commit_callbacks):
+    client = page(scene.officer)
+    start(client, django_capture_on_commit_callbacks)
+    start(client, django_capture_on_commit_callbacks, budget="600000000")
+    response = client.get(reverse("supply:run_list"), {"sort": "-share"})
+    assert response.status_code == 200
+    assert [r.budget for r in response.context["table"].data] == [None, Decimal("600000000")]
+    assert client.get(reverse("supply:run_list"), {"year": 2025}).context["table"].data.data.count() == 0
+    exported = client.get(reverse("supply:run_list"), {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert len(rows) == 3 and rows[0][1] == "Year" and {row[1] for row in rows[1:]} == {"2026"}
+
+
+def test_a_queued_run_shows_its_progress_until_the_job_is_done(scene, page, django_capture_on_commit_callbacks):
+    client = page(scene.officer)
+    client.post(reverse("supply:run_add"), {"year": 2026})  # the job waits (its task is not run here)
+    run = AllocationRun.objects.get()
+    assert run.state == AllocationRun.State.QUEUED
+    assert 'id="run-status"' in client.get(run.get_absolute_url()).content.decode()
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "run-status"}
+    response = client.get(run.get_absolute_url(), **poll)
+    assert response.status_code == 200 and 'id="run-status"' in response.content.decode()
+    from cnan.supply.tasks import allocation_compute
+
+    allocation_compute.call(str(run.pk))
+    assert Job.objects.get(pk=run.job_id).status == Job.Status.SUCCEEDED
+    response = client.get(run.get_absolute_url(), **poll)
+    assert response.status_code == 286 and response["HX-Refresh"] == "true"
+
+
+def test_bad_input_starts_nothing(scene, page):
+    client = page(scene.officer)
+    before = database_state(STATE)
+    for data in ({"year": 1990}, {"year": 2026, "budget": "-5"}, {}):
+        assert client.post(reverse("supply:run_add"), data).status_code == 422
+    assert database_state(STATE) == before
+
+
+def accept_data(run, units, reasons=None, **extra):
+    data = {
+        "rows-TOTAL_FORMS": str(len(units)),
+        "rows-INITIAL_FORMS": str(len(units)),
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "10000",
+        "number_prefix": "PB-2026",
+        "mode": "ordering",
+        "price_basis": "estimate",
+        "funding": "ministry",
+        "ordered_on": "2026-02-01",
+        "due_on": "2026-08-01",
+        **extra,
+    }
+    for k, n in enumerate(units):
+        data[f"rows-{k}-units"] = str(n)
+        data[f"rows-{k}-reason"] = (reasons or {}).get(k, "")
+    return data
+
+
+def test_the_adjusted_proposal_becomes_orders_all_or_nothing(scene, page, django_capture_on_commit_callbacks):
+    client = page(scene.officer)
+    start(client, django_capture_on_commit_callbacks)
+    run = AllocationRun.objects.get()
+    url = reverse("supply:run_accept", args=[run.pk])
+    units = [p["units"] for p in run.proposal]
+    a = next(k for k, p in enumerate(run.proposal) if p["enterprise"] == scene.world.ent_a.pk)
+    more = list(units)
+    more[a] += 5  # beyond ENT-A's capacity: refused without a reason, nothing written
+    before = database_state(STATE)
+    for data in (
+        accept_data(run, more),
+        accept_data(run, [-1 for _ in units]),
+        accept_data(run, [*units, 3]),  # a row the proposal does not have
+        accept_data(run, units, due_on="2026-01-01"),  # due before it is ordered
+        accept_data(run, [0 for _ in units]),  # nothing to order
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 422, data
+        assert 'id="accept-errors"' in response.content.decode() or response.context["accept_form"].errors
+    assert database_state(STATE) == before
+    response = client.post(url, accept_data(run, more))
+    assert "beyond its capacity" in response.content.decode()
+
+    # a row dropped (0), ENT-A's raised with its reason
+    dropped = list(more)
+    dropped[1 - a] = 0
+    response = client.post(url, accept_data(run, dropped, reasons={a: "Tăng ca theo chỉ đạo"}))
+    assert response.status_code == 302
+    orders = list(ProductionOrder.objects.order_by("number"))
+    assert [(o.number, o.quantity, o.enterprise) for o in orders] == [("PB-2026-0001", 65, scene.world.ent_a)]
+    assert orders[0].over_capacity_reason == "Tăng ca theo chỉ đạo" and orders[0].demand_line == scene.vests
+    run.refresh_from_db()
+    assert run.state == AllocationRun.State.ACCEPTED
+    page_ = client.get(run.get_absolute_url())
+    assert [o.number for o in page_.context["orders"]] == ["PB-2026-0001"]
+    assert orders[0].get_absolute_url() in page_.content.decode()
+    assert not page_.context["may_accept"]
+    # accepted once only
+    before = database_state(STATE)
+    assert client.post(url, accept_data(run, units)).status_code == 422
+    assert database_state(STATE) == before
