@@ -17,7 +17,7 @@ from .models import AllocationRun
 
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
-STATE_COLOURS = {
+STATE_COLOURS: dict[str, str] = {
     AllocationRun.State.QUEUED: "secondary",
     AllocationRun.State.PROPOSED: "primary",
     AllocationRun.State.ACCEPTED: "success",

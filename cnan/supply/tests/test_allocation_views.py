@@ -352,3 +352,54 @@ def test_the_adjusted_proposal_becomes_orders_all_or_nothing(scene, page, django
     before = database_state(STATE)
     assert client.post(url, accept_data(run, units)).status_code == 422
     assert database_state(STATE) == before
+
+
+def test_the_matching_page_costs_the_same_queries_for_one_line_or_many(scene, page, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = page(scene.officer)
+    plan = services.plan_create(actor=scene.uo, data={"unit": scene.unit, "year": 2027})
+
+    def add_line():
+        services.line_create(
+            actor=scene.uo,
+            plan=plan,
+            data={
+                "product_class": "support_tool",
+                "product_group": scene.group,
+                "specification": "Áo giáp nhẹ",
+                "quantity": 5,
+                "unit_value": Decimal("9000000"),
+                "needed_by": dt.date(2027, 6, 30),
+                "force_type": ForceType.INVESTIGATION,
+            },
+        )
+
+    add_line()
+    client.get(reverse("supply:match"), {"year": 2027})  # warm the session and the caches
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(reverse("supply:match"), {"year": 2027}).context["rows"]) == 1
+    queries = len(one.captured_queries)  # read now: the next request clears the log
+    for _k in range(5):
+        add_line()
+    with django_assert_num_queries(queries):
+        assert len(client.get(reverse("supply:match"), {"year": 2027}).context["rows"]) == 6
+
+
+def test_the_run_list_costs_the_same_queries_for_one_run_or_many(
+    scene, page, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = page(scene.officer)
+    start(client, django_capture_on_commit_callbacks)
+    client.get(reverse("supply:run_list"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("supply:run_list"))
+    queries = len(one.captured_queries)  # read now: the next request clears the log
+    for _k in range(3):
+        start(client, django_capture_on_commit_callbacks)
+    with django_assert_num_queries(queries):
+        assert len(client.get(reverse("supply:run_list")).context["table"].rows) == 4

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from cnan.common.forms import mark_invalid, style_form
 from cnan.core import exports
 from cnan.core.permissions import grants_for, has_perm, may_list
-from cnan.core.views.generic import ObjectListView, PortalView, attach_errors, redirect_response
+from cnan.core.views.generic import ObjectListView, PortalView, attach_errors, htmx_target, redirect_response
 
 from .. import selectors, services
 from ..filters_allocation import MATCH_STATUS_CHOICES, MatchFilterSet, RunFilterSet
@@ -133,7 +134,7 @@ def match_export_rows(matches: list[selectors.Match]) -> list[list[Any]]:
                 line.number,
                 line.get_product_class_display(),
                 str(line.product_group) if line.product_group_id else "",
-                str(line.product.code) if line.product_id else "",
+                line.product.code if line.product else "",
                 line.specification,
                 line.quantity,
                 line.unit_value * line.quantity,
@@ -215,7 +216,9 @@ class RunListView(ObjectListView):
     selector = selectors.run_filtered
     export_key = "supply:run"
     add_url_name = "supply:run_add"
-    title = gettext_lazy("Allocation runs")
+
+    def get_title(self) -> str:
+        return _("Allocation runs")
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if not department(request.user, "supply.view_allocationrun"):
@@ -239,7 +242,7 @@ class RunAddView(PortalView):
             "cancel_url": reverse("supply:run_list"),
         }
         template = "generic/object_edit.html"
-        if getattr(request, "htmx", None) and request.htmx.target == "object-form":
+        if htmx_target(request) == "object-form":
             template += "#form"
         return render(request, template, context, status=status)
 
@@ -351,7 +354,7 @@ class RunDetailView(PortalView):
 
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
         run = run_or_404(request, pk)
-        if getattr(request, "htmx", None) and request.htmx.target == "run-status":
+        if htmx_target(request) == "run-status":
             if run.state != AllocationRun.State.QUEUED or (run.job is not None and run.job.is_finished):
                 response = HttpResponse(status=286)  # stop polling; reload the whole page with the proposal
                 response["HX-Refresh"] = "true"
@@ -468,7 +471,8 @@ class RunAcceptView(PortalView):
             valid = False
             errors.append(_("The rows sent are not those of this proposal; reload the page."))
         if valid:
-            rows, reasons = [], {}
+            rows: list[Mapping[str, Any]] = []
+            reasons: dict[int, str] = {}
             for k, (proposed, row_form) in enumerate(zip(run.proposal, formset.forms, strict=True)):
                 rows.append({**proposed, "units": row_form.cleaned_data["units"]})
                 if row_form.cleaned_data.get("reason", "").strip():
