@@ -247,6 +247,7 @@ def test_a_run_shows_its_proposal_beside_the_greedy_baseline_with_explanations(
     assert "neither a product group" in text
     assert response.context["may_accept"]
     assert response.context["totals"]["value"] == Decimal("1080000000")
+    assert response.context["totals"]["cost"] == Decimal("1110000000") and "1,110,000,000 ₫" in text
 
     vi = page(scene.officer, "vi").get(run.get_absolute_url())
     assert vi.status_code == 200 and vi.wsgi_request.LANGUAGE_CODE == "vi"

@@ -405,7 +405,7 @@ def render_run(
         rows = []
         for row in item.rows:
             value = item.line.unit_value * row["units"]
-            cost = Decimal(str(row["unit_price"])) * row["units"]
+            cost = Decimal(round(row["unit_price"])) * row["units"]  # whole đồng, as the orders are priced
             totals["units"] += row["units"]
             totals["greedy_units"] += row["greedy_units"]
             totals["value"] += value
