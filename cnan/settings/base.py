@@ -261,6 +261,9 @@ SPECTACULAR_SETTINGS = {
         "ComplexRoleEnum": "cnan.organizations.models.ComplexMembership.Role",
         "DirectiveKindEnum": "cnan.directives.models.DirectiveDocument.Kind",
         "TaskAdjustmentKindEnum": "cnan.directives.models.TaskAdjustment.Kind",
+        "StateEnum": "cnan.directives.models.ProgressReport.State",  # its name before supply's states
+        "DemandPlanStateEnum": "cnan.supply.models.DemandPlan.State",
+        "AllocationRunStateEnum": "cnan.supply.models.AllocationRun.State",
     },
 }
 

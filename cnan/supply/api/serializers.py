@@ -19,7 +19,7 @@ from cnan.catalogue.models import Product, ProductClass
 from cnan.organizations import selectors as org_selectors
 from cnan.organizations.models import Organization, ProductGroup
 
-from .. import services
+from .. import selectors, services
 from ..models import (
     AllocationRun,
     Capacity,
@@ -65,13 +65,16 @@ class OwnerField(serializers.PrimaryKeyRelatedField):
 
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleField(serializers.PrimaryKeyRelatedField):
-    """A record the user may see (an invisible one answers "does not exist", as for a wrong id)."""
+    """A record the user may see (an invisible one answers "does not exist", as for a wrong id): through
+    ``selector`` when its visibility follows its parent's (a line its plan's, a delivery its order's)."""
 
-    def __init__(self, *, model: type, **kwargs: Any) -> None:
-        self.model = model
+    def __init__(self, *, model: type, selector: Any = None, **kwargs: Any) -> None:
+        self.model, self.selector = model, selector
         super().__init__(**kwargs)
 
     def get_queryset(self):
+        if self.selector is not None:
+            return self.selector(user=self.context["user"])
         return self.model.objects.visible_to(self.context["user"], "view")
 
 
@@ -284,7 +287,7 @@ class ProductionOrderSerializer(serializers.ModelSerializer):
     enterprise_code = _code("enterprise.code")
     product = VisibleField(model=Product)
     product_code = _code("product.code")
-    demand_line = VisibleField(model=DemandLine, required=False, allow_null=True)
+    demand_line = VisibleField(model=DemandLine, selector=selectors.line_list, required=False, allow_null=True)
     value = serializers.DecimalField(max_digits=24, decimal_places=0, read_only=True)
 
     class Meta:
@@ -326,7 +329,7 @@ class DeliverySerializer(serializers.ModelSerializer):
     """Units of an order handed over by the enterprise; counted in the domestic share once the customer
     accepts them (``deliveries/{id}/accept/``)."""
 
-    order = VisibleField(model=ProductionOrder)
+    order = VisibleField(model=ProductionOrder, selector=selectors.order_list)
     order_number = _code("order.number")
     accepted = serializers.SerializerMethodField()
 
@@ -359,7 +362,7 @@ class AcceptSerializer(serializers.Serializer):
 class FeedbackSerializer(serializers.ModelSerializer):
     """The using unit's word on the quality of an accepted delivery (a rating of 2 or less needs a comment)."""
 
-    delivery = VisibleField(model=Delivery)
+    delivery = VisibleField(model=Delivery, selector=selectors.delivery_list)
     order_number = _code("delivery.order.number")
     actor_name = _code("actor.full_name")
 
@@ -377,7 +380,7 @@ class AllocationRunSerializer(serializers.ModelSerializer):
     """A run of the optimiser over a year's consolidated demand: queued, then its proposal beside the greedy
     baseline, each line's explanation and the lines left out."""
 
-    job = serializers.PrimaryKeyRelatedField(read_only=True)
+    job: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     job_status = _code("job.status")
     budget = serializers.DecimalField(max_digits=20, decimal_places=0, min_value=0, required=False, allow_null=True)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
@@ -458,7 +461,7 @@ class MatchSerializer(serializers.Serializer):
 
 class ShareRowSerializer(serializers.Serializer):
     key = serializers.CharField(allow_null=True)
-    label = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # a field, not Field.label
     domestic_value = serializers.DecimalField(max_digits=24, decimal_places=0)
     domestic_count = serializers.IntegerField()
     import_value = serializers.DecimalField(max_digits=24, decimal_places=0)

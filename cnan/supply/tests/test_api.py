@@ -571,3 +571,64 @@ def test_a_run_is_queued_by_the_department_and_its_proposal_turned_into_orders(s
     )
     assert officer.get(f"{BASE}/runs/{run.pk}/").json()["state"] == "accepted"
     assert DemandLine.objects.get(pk=consolidated.pk).orders.count() == 1
+
+
+def test_lists_cost_the_same_queries_for_one_row_or_many(scene, api, capacity):
+    """Plans, lines, orders and deliveries: the selectors fetch what the serializers read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cnan.supply.tests.test_services import order_data
+
+    def counts() -> dict[str, int]:
+        client = api(scene.officer)
+        out = {}
+        for path in ("plans/", "lines/", "orders/", "deliveries/", "imports/", "capacity/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(f"{BASE}/{path}").status_code == 200
+            out[path] = len(ctx.captured_queries)
+        return out
+
+    def add(k: int) -> None:
+        unit = org_services.organization_create(
+            actor=None,
+            parent=scene.world.bca,
+            data={"code": f"KX{k}", "name": f"Đơn vị {k}", "kind": "operational_unit"},
+        )
+        p = services.plan_create(actor=None, data={"unit": unit, "year": 2026})
+        services.line_create(
+            actor=None,
+            plan=p,
+            data={
+                "product_class": "support_tool",
+                "unit_value": Decimal("1"),
+                "specification": "x",
+                "quantity": 1,
+                "needed_by": dt.date(2026, 1, 1),
+                "force_type": ForceType.OTHER,
+            },
+        )
+        o = services.order_create(
+            actor=None,
+            data=order_data(scene, number=f"ĐH-{k}", customer=unit, quantity=1, ordered_on=dt.date(2025, 1, 1)),
+        )
+        services.delivery_create(actor=None, order=o, data={"delivered_on": dt.date(2025, 2, 1), "quantity": 1})
+        services.import_create(
+            actor=None,
+            data={
+                "unit": unit,
+                "year": 2025,
+                "product_class": "weapon",
+                "description": "x",
+                "country": "DE",
+                "quantity": 1,
+                "value": Decimal("1"),
+            },
+        )
+
+    add(0)
+    counts()  # caches warm (the user's grants, content types)
+    one = counts()
+    for k in range(1, 8):
+        add(k)
+    assert counts() == one
