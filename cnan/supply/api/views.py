@@ -33,6 +33,7 @@ from cnan.core.permissions import grants_for, perm_name
 from cnan.organizations.models import Organization
 
 from .. import selectors, services
+from ..filters_allocation import MatchFilterSet, RunFilterSet
 from ..filters_demand import CapacityFilterSet, DemandLineFilterSet, DemandPlanFilterSet, ImportPurchaseFilterSet
 from ..filters_orders import DeliveryFilterSet, FeedbackFilterSet, OrderFilterSet
 from ..models import (
@@ -453,7 +454,7 @@ class AllocationRunViewSet(mixins.CreateModelMixin, _Read):
     queryset = AllocationRun.objects.none()
     serializer_class = s.AllocationRunSerializer
     list_selector = staticmethod(selectors.run_list)
-    filterset_fields = ["year", "state"]
+    filterset_class = RunFilterSet
     action_permissions = {"accept": "supply.change_allocationrun"}
 
     def get_serializer_class(self):
@@ -503,7 +504,7 @@ class MatchView(generics.ListAPIView):
     queryset = DemandLine.objects.none()
     permission_classes = [SupplyPermission]
     required_perm = "supply.view_demandline"
-    filterset_class = DemandLineFilterSet
+    filterset_class = MatchFilterSet
     serializer_class = s.MatchSerializer
 
     def get_queryset(self):
@@ -511,13 +512,17 @@ class MatchView(generics.ListAPIView):
 
     @extend_schema(
         summary="The matching of the demand against the domestic catalogue",
-        description="Each visible demand line (filter by `year`, `plan`, `unit`, `product_class` …) with the "
+        description="Each visible demand line (filter by `year`, `plan`, `unit`, `product_class`, `status`) with the "
         "products made in Việt Nam, certified or in serial production, that match it, each enterprise's "
         "capacity left for the plan's year, and the line's status: `domestic` (capacity covers it), "
         "`partial`, `imports` (no domestic product, bought abroad before) or `none`. Paged by cursor.",
     )
     def get(self, request, *args, **kwargs):
         qs = self.filter_queryset(self.get_queryset())
+        wanted = request.query_params.get("status")  # computed per line: the lines of that status are kept
+        if wanted:
+            kept = [m.line.pk for m in selectors.match_lines(user=request.user, lines=qs) if m.status == wanted]
+            qs = qs.filter(pk__in=kept)
         page = self.paginate_queryset(qs)
         lines = page if page is not None else list(qs)
         body = s.MatchSerializer(selectors.match_lines(user=request.user, lines=lines), many=True).data

@@ -353,7 +353,15 @@ def test_an_order_beyond_capacity_is_refused_with_the_figures_unless_a_reason_is
     refused(lambda: api(scene.ent_b).get(f"{BASE}/orders/{row['id']}/"), 404)
 
 
-def test_vietnamese_messages(scene, api, capacity):
+def test_vietnamese_messages(scene, api, capacity, plan):
+    line = api(scene.uo).post(f"{BASE}/lines/", line_body(scene, plan), format="json").json()
+    body = order_body(scene, demand_line=line["id"])
+    english = refused(lambda: api(scene.officer).post(f"{BASE}/orders/", body, format="json"), 400, field="demand_line")
+    vietnamese = refused(
+        lambda: api(scene.officer, "vi").post(f"{BASE}/orders/", body, format="json"), 400, field="demand_line"
+    )
+    assert english.json()["demand_line"] == ["Orders are placed against consolidated demand."]
+    assert vietnamese.json()["demand_line"] != english.json()["demand_line"]
     response = refused(
         lambda: api(scene.officer, "vi").post(f"{BASE}/orders/", order_body(scene, quantity=150), format="json"),
         400,
@@ -517,6 +525,11 @@ def test_match_lists_the_visible_lines_with_their_domestic_candidates(scene, api
     assert {r["id"] for r in api(scene.uo).get(f"{BASE}/match/").json()["results"]} == {consolidated.pk, other.pk}
     assert [r["status"] for r in api(scene.uo).get(f"{BASE}/match/?plan={later.pk}").json()["results"]] == ["none"]
     assert api(scene.uo_b).get(f"{BASE}/match/").json()["results"] == []
+    officer = api(scene.officer)
+    assert ids(officer.get(f"{BASE}/match/?status=none")) == {other.pk}
+    assert ids(officer.get(f"{BASE}/match/?status=domestic&year=2026")) == {consolidated.pk}
+    assert ids(officer.get(f"{BASE}/match/?status=partial")) == set()
+    refused(lambda: officer.get(f"{BASE}/match/?status=maybe"), 400, field="status")
 
 
 def test_a_run_is_queued_by_the_department_and_its_proposal_turned_into_orders(scene, api, consolidated, capacity):
