@@ -155,10 +155,11 @@ def test_matching_exports_every_line_with_its_status(scene, page):
     response = client.get(reverse("supply:match"), {"export": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "Year" and len(rows) == 3
-    by_spec = {row[6]: row for row in rows[1:]}
-    assert by_spec["Xuồng tuần tra cao tốc 12 m"][9] == "Nothing supplies it"
-    assert by_spec["Cấp bảo vệ III theo TCVN"][10] == "AGC-01 (ENT-A); AGC-03 (ENT-B)"
+    assert rows[0][:2] == ["Demand line", "Year"] and len(rows) == 3
+    by_spec = {row[7]: row for row in rows[1:]}
+    assert by_spec["Xuồng tuần tra cao tốc 12 m"][0] == str(scene.craft)
+    assert by_spec["Xuồng tuần tra cao tốc 12 m"][10] == "Nothing supplies it"
+    assert by_spec["Cấp bảo vệ III theo TCVN"][11] == "AGC-01 (ENT-A); AGC-03 (ENT-B)"
     assert client.get(reverse("supply:match"), {"export": "xlsx"})["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )
@@ -404,3 +405,47 @@ def test_the_run_list_costs_the_same_queries_for_one_run_or_many(
         start(client, django_capture_on_commit_callbacks)
     with django_assert_num_queries(queries):
         assert len(client.get(reverse("supply:run_list")).context["table"].rows) == 4
+
+
+def test_a_proposal_with_lines_above_the_readers_clearance_is_accepted_only_by_who_sees_it_whole(
+    scene, page, make_user, isolated_profile, django_capture_on_commit_callbacks
+):
+    unit = org_services.organization_create(
+        actor=None,
+        parent=scene.world.bca,
+        data={"code": "A05", "name": "Cục An ninh mạng", "kind": Organization.Kind.OPERATIONAL_UNIT},
+    )
+    plan = services.plan_create(actor=None, data={"unit": unit, "year": 2026})
+    secret = services.line_create(
+        actor=None,
+        plan=plan,
+        data={
+            "product_class": "support_tool",
+            "product_group": scene.group,
+            "specification": "Áo giáp đặc chủng",
+            "quantity": 10,
+            "unit_value": Decimal("20000000"),  # worth more: the optimiser supplies it first
+            "needed_by": dt.date(2026, 6, 30),
+            "force_type": ForceType.SECURITY_INTELLIGENCE,
+            "classification": 1,
+            "classification_basis": "Mục 2 danh mục bí mật nhà nước (thử nghiệm)",
+        },
+    )
+    services.plan_transition(actor=None, plan=plan, action="submit")
+    services.plan_transition(actor=None, plan=plan, action="consolidate")
+    start(page(scene.officer), django_capture_on_commit_callbacks)
+    run = AllocationRun.objects.get()
+    assert secret.pk in {p["line"] for p in run.proposal}
+
+    uncleared = page(make_user("department_officer", scene.world.h08, clearance=0))
+    response = uncleared.get(run.get_absolute_url())
+    assert response.context["hidden"] == 1 and not response.context["may_accept"]
+    assert "Áo giáp đặc chủng" not in response.content.decode()
+    before = database_state(STATE)
+    response = uncleared.post(
+        reverse("supply:run_accept", args=[run.pk]), accept_data(run, [p["units"] for p in run.proposal])
+    )
+    assert response.status_code == 422 and "may not see" in response.content.decode()
+    assert database_state(STATE) == before
+    # the cleared officer sees it whole
+    assert page(scene.officer).get(run.get_absolute_url()).context["may_accept"]

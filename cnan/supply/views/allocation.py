@@ -107,6 +107,7 @@ def match_summary(matches: list[selectors.Match]) -> list[dict[str, Any]]:
 
 
 MATCH_EXPORT_HEADERS = [
+    gettext_lazy("Demand line"),
     gettext_lazy("Year"),
     gettext_lazy("Operational unit"),
     gettext_lazy("No."),
@@ -129,6 +130,7 @@ def match_export_rows(matches: list[selectors.Match]) -> list[list[Any]]:
         line = m.line
         rows.append(
             [
+                str(line),
                 line.plan.year,
                 f"{line.plan.unit.code} — {line.plan.unit.name}",
                 line.number,
@@ -392,7 +394,14 @@ def render_run(
     status: int = 200,
 ) -> HttpResponse:
     items, skipped = selectors.run_lines(user=request.user, run=run)
-    may_accept = run.state == AllocationRun.State.PROPOSED and department(request.user, "supply.change_allocationrun")
+    # lines of the proposal the reader may not see (above their clearance): shown to nobody here, so the
+    # proposal is accepted only by who sees it whole
+    hidden = len({p["line"] for p in run.proposal} - {item.line.pk for item in items})
+    may_accept = (
+        run.state == AllocationRun.State.PROPOSED
+        and not hidden
+        and department(request.user, "supply.change_allocationrun")
+    )
     if may_accept:
         accept_form = accept_form or AcceptForm(initial=accept_initial(run))
         formset = formset or row_formset(run)
@@ -449,6 +458,7 @@ def render_run(
         if run.state == AllocationRun.State.ACCEPTED
         else [],
         "may_start": department(request.user, "supply.add_allocationrun"),
+        "hidden": hidden,
     }
     return render(request, "supply/allocation_run_detail.html", context, status=status)
 
@@ -464,6 +474,10 @@ class RunAcceptView(PortalView):
         formset = row_formset(run, request.POST)
         errors: list[str] = []
         valid = form.is_valid()
+        proposed_lines = {p["line"] for p in run.proposal}
+        if selectors.line_list(user=request.user).filter(pk__in=proposed_lines).count() < len(proposed_lines):
+            valid = False
+            errors.append(_("The proposal has lines you may not see; someone who sees it whole must accept it."))
         if not formset.is_valid():
             valid = False
             errors.append(_("Each quantity is a whole number, 0 or more."))
