@@ -26,6 +26,12 @@ def _with_current(qs: Any, current: Any) -> Any:
     return qs
 
 
+def _offer(form: forms.BaseForm, name: str, queryset: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - a relation's field
+    field.queryset = queryset
+
+
 def _localise(form: forms.BaseForm, *names: str) -> None:
     """Money typed in the page's number format (1.234.567 in Vietnamese)."""
     for name in names:
@@ -48,7 +54,7 @@ class ShapeOnlyForm(PortalModelForm):
         if self.instance.pk and current and not visible.filter(pk=current).exists():
             del self.fields["product"]
             return
-        self.fields["product"].queryset = visible
+        _offer(self, "product", visible)
 
 
 class DemandPlanForm(ShapeOnlyForm):
@@ -63,7 +69,7 @@ class DemandPlanForm(ShapeOnlyForm):
             del self.fields["unit"]
             del self.fields["year"]
         else:
-            self.fields["unit"].queryset = organization_choices(user=self.user, perm="supply.add_demandplan")
+            _offer(self, "unit", organization_choices(user=self.user, perm="supply.add_demandplan"))
 
 
 class DemandLineForm(ShapeOnlyForm):
@@ -82,7 +88,7 @@ class DemandLineForm(ShapeOnlyForm):
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Left empty: the next number.")
         self.fields["product"].help_text = _("Optional: a catalogue product; otherwise the class and group.")
-        self.fields["product_group"].queryset = ProductGroup.objects.order_by("code")
+        _offer(self, "product_group", ProductGroup.objects.order_by("code"))
         self.limit_products()
         _localise(self, "unit_value")
 
@@ -97,7 +103,7 @@ class ImportPurchaseForm(ShapeOnlyForm):
         super().__init__(*args, **kwargs)
         action = "change" if self.instance.pk else "add"
         units = organization_choices(user=self.user, perm=f"supply.{action}_importpurchase")
-        self.fields["unit"].queryset = _with_current(units, self.instance.unit_id if self.instance.pk else None)
+        _offer(self, "unit", _with_current(units, self.instance.unit_id if self.instance.pk else None))
         self.fields["product"].required = False
         self.limit_products()
         _localise(self, "value")
@@ -117,8 +123,8 @@ class CapacityForm(PortalForm):
         mine = organization_choices(user=user, perm="supply.change_capacity") | organization_choices(
             user=user, perm="supply.add_capacity"
         )
-        self.fields["enterprise"].queryset = mine.filter(kind=Organization.Kind.ENTERPRISE).distinct().order_by("path")
-        self.fields["product_group"].queryset = ProductGroup.objects.order_by("code")
+        _offer(self, "enterprise", mine.filter(kind=Organization.Kind.ENTERPRISE).distinct().order_by("path"))
+        _offer(self, "product_group", ProductGroup.objects.order_by("code"))
 
 
 class TransitionForm(PortalForm):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,12 +13,13 @@ from django.utils.translation import pgettext_lazy
 
 import django_tables2 as tables
 
+from cnan.core.permissions import has_perm
 from cnan.core.tables import PortalTable
 
 from .models import Capacity, DemandLine, DemandPlan, ImportPurchase
 
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
-STATE_COLOURS = {
+STATE_COLOURS: dict[str, str] = {
     DemandPlan.State.DRAFT: "secondary",
     DemandPlan.State.SUBMITTED: "primary",
     DemandPlan.State.RETURNED: "warning",
@@ -155,11 +158,27 @@ class CapacityTable(PortalTable):
     units = tables.Column(verbose_name=_("Capacity (units a year)"), attrs=NUMBER)
     booked = tables.Column(verbose_name=_("Booked by orders"), attrs=NUMBER)
     left = tables.Column(verbose_name=pgettext_lazy("capacity", "Left"), attrs=NUMBER)
+    actions = tables.Column(verbose_name="", accessor="pk", orderable=False, exclude_from_export=True)
 
     class Meta(PortalTable.Meta):
         model = Capacity
-        fields = ("enterprise", "product_group", "year", "units", "booked", "left")
+        fields = ("enterprise", "product_group", "year", "units", "booked", "left", "actions")
         order_by = ("-year",)
+
+    def render_actions(self, record):
+        """A link to change the row, for who keeps the enterprise's capacity."""
+        request = getattr(self, "request", None)
+        if request is None or not has_perm(request.user, "supply.change_capacity", record.enterprise):
+            return ""
+        query = urlencode(
+            {"enterprise": record.enterprise_id, "product_group": record.product_group_id, "year": record.year}
+        )
+        return format_html(
+            '<a href="{}?{}" class="capacity-set" title="{}"><i class="bi bi-pencil"></i></a>',
+            reverse("supply:capacity_set"),
+            query,
+            _("Change"),
+        )
 
     def render_enterprise(self, value):
         return _name(value)

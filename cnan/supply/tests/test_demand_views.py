@@ -359,6 +359,9 @@ def test_capacity_set_prefills_updates_in_place_and_lists_booked_and_left(scene)
     rows = csv_rows(client.get(reverse("supply:capacity_list"), {"export": "csv", "year": 2026}))
     assert rows[0][3:] == ["Capacity (units a year)", "Booked by orders", "Left"]
     assert rows[1][3:] == ["600", "40", "560"]
+    listed = client.get(reverse("supply:capacity_list")).content.decode()
+    assert 'class="capacity-set"' in listed and f"product_group={scene.groups[0].pk}" in listed
+    assert 'class="capacity-set"' not in client_for(scene.ent_b).get(reverse("supply:capacity_list")).content.decode()
     # a unit officer holds no capacity permission: no button, and 403 on the form
     assert 'id="add-button"' not in client_for(scene.uo).get(reverse("supply:capacity_list")).content.decode()
     assert client_for(scene.uo).get(url).status_code == 403
@@ -426,3 +429,72 @@ def test_pages_work_in_both_languages(scene, language, words):
         for word in words:
             assert word in page
     assert ObjectChange.objects.exists()
+
+
+# --- query counts ----------------------------------------------------------------------------------------
+
+
+def _count(client, url, params=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, params or {})  # warm the session and the caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_lists_and_the_plan_page_cost_the_same_queries_for_one_row_or_many(scene):
+    world = scene.world
+    client = client_for(scene.officer)
+    groups = list(ProductGroup.objects.order_by("pk"))
+    pages = [
+        (reverse("supply:plan_list"), {"year": 2026}),
+        (reverse("supply:line_list"), {"plan": scene.plan.pk}),
+        (reverse("supply:capacity_list"), {"enterprise": world.ent_a.pk}),
+        (reverse("supply:import_list"), {"unit": scene.unit.pk}),
+        (reverse("supply:plan_detail", kwargs={"pk": scene.plan.pk}), {}),
+    ]
+    services.capacity_set(actor=None, enterprise=world.ent_a, product_group=groups[0], year=2026, units=10)
+    services.import_create(
+        actor=None,
+        data={
+            "unit": scene.unit,
+            "year": 2024,
+            "product_class": "weapon",
+            "description": "Súng nhập 0",
+            "country": "CZ",
+            "quantity": 1,
+            "value": Decimal(1),
+        },
+    )
+    before = [_count(client, url, params) for url, params in pages]
+    for i in range(1, 8):
+        unit = org_services.organization_create(
+            actor=None,
+            parent=world.bca,
+            data={"code": f"KQ{i}", "name": f"Đơn vị thử {i}", "kind": Organization.Kind.OPERATIONAL_UNIT},
+        )
+        services.plan_create(actor=None, data={"unit": unit, "year": 2026})
+        services.line_create(
+            actor=None,
+            plan=scene.plan,
+            data=line_data(groups[i % len(groups)], product=scene.vest if i % 2 else None, quantity=i),
+        )
+        services.capacity_set(
+            actor=None, enterprise=world.ent_a, product_group=groups[i % len(groups)], year=2026 + i, units=i
+        )
+        services.import_create(
+            actor=None,
+            data={
+                "unit": scene.unit,
+                "year": 2024,
+                "product_class": "weapon",
+                "description": f"Súng nhập {i}",
+                "country": "CZ",
+                "quantity": i,
+                "value": Decimal(i),
+            },
+        )
+    after = [_count(client, url, params) for url, params in pages]
+    assert after == before

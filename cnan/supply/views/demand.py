@@ -4,6 +4,7 @@ enterprises' capacity and the imported purchases. Thin views over ``supply.selec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -233,7 +234,7 @@ class LineDeleteView(ChildDeleteView):
     object_selector = selectors.line_get
 
     def _load(self, request: HttpRequest, pk: Any) -> Any:
-        obj = self.get_object(request, pk)
+        obj: Any = self.get_object(request, pk)
         if not has_perm(request.user, CHANGE_PLAN, obj.plan):
             raise PermissionDenied
         return obj
@@ -285,14 +286,14 @@ class CapacitySetView(PortalView):
         self._check(request)
         initial = {k: request.GET.get(k) for k in ("enterprise", "product_group", "year") if request.GET.get(k)}
         form = CapacityForm(user=request.user, initial=initial)
-        if len(initial) == 3:
+        if len(initial) == 3 and all(str(v).isdigit() for v in initial.values()):
             current = (
                 selectors.capacity_list(user=request.user)
-                .filter(enterprise_id=initial["enterprise"], product_group_id=initial["product_group"])
-                .filter(year=initial["year"])
+                .filter(
+                    enterprise_id=int(initial["enterprise"] or 0), product_group_id=int(initial["product_group"] or 0)
+                )
+                .filter(year=int(initial["year"] or 0))
                 .first()
-                if all(str(v).isdigit() for v in initial.values())
-                else None
             )
             if current is not None:
                 form.initial["units"] = current.units
@@ -368,6 +369,10 @@ class ImportHistoryView(ObjectHistoryView):
 # --- registration ----------------------------------------------------------------------------------------
 
 
+def _title(title: Any) -> Callable[[], str]:
+    return lambda: str(title)
+
+
 def register_pages() -> None:
     """Menu items, list exports and the demand import of this area's pages."""
     from cnan.core import exports, navigation
@@ -389,5 +394,5 @@ def register_pages() -> None:
         ("import", gettext_lazy("Imported purchases"), selectors.import_search, ImportPurchaseTable),
     ]:
         exports.register_list(
-            exports.ListSpec(key=f"supply:{key}", title=lambda t=title: str(t), selector=selector, table_class=table)
+            exports.ListSpec(key=f"supply:{key}", title=_title(title), selector=selector, table_class=table)
         )
