@@ -645,3 +645,14 @@ def test_lists_cost_the_same_queries_for_one_row_or_many(scene, api, capacity):
     for k in range(1, 8):
         add(k)
     assert counts() == one
+
+
+def test_a_submitted_plan_is_neither_changed_nor_deleted(scene, api, plan):
+    uo = api(scene.uo)
+    uo.post(f"{BASE}/lines/", line_body(scene, plan), format="json")
+    assert uo.post(f"{BASE}/plans/{plan.pk}/transitions/submit/", {}, format="json").status_code == 200
+    refused(lambda: uo.patch(f"{BASE}/plans/{plan.pk}/", {"note": "x"}, format="json"), 400)
+    refused(lambda: uo.delete(f"{BASE}/plans/{plan.pk}/"), 400)
+    refused(lambda: uo.post(f"{BASE}/plans/{plan.pk}/transitions/submit/", {}, format="json"), 400)
+    assert ids(uo.get(f"{BASE}/plans/?state=submitted")) == {plan.pk}
+    assert ids(uo.get(f"{BASE}/plans/?state=draft")) == set()
