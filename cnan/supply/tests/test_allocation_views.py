@@ -449,3 +449,39 @@ def test_a_proposal_with_lines_above_the_readers_clearance_is_accepted_only_by_w
     assert database_state(STATE) == before
     # the cleared officer sees it whole
     assert page(scene.officer).get(run.get_absolute_url()).context["may_accept"]
+
+
+def test_a_line_no_domestic_product_offers_is_explained_and_proposed_as_an_s_and_t_task(
+    scene, page, django_capture_on_commit_callbacks
+):
+    unit = org_services.organization_create(
+        actor=None,
+        parent=scene.world.bca,
+        data={"code": "K03", "name": "Cục Cảnh sát đường thủy", "kind": Organization.Kind.OPERATIONAL_UNIT},
+    )
+    plan = services.plan_create(actor=None, data={"unit": unit, "year": 2026})
+    boat = services.line_create(
+        actor=None,
+        plan=plan,
+        data={
+            "product_class": "patrol_craft",
+            "product_group": scene.group,
+            "specification": "Xuồng composite 9 m",
+            "quantity": 3,
+            "unit_value": Decimal("800000000"),
+            "needed_by": dt.date(2026, 9, 30),
+            "force_type": ForceType.PUBLIC_ORDER,
+        },
+    )
+    services.plan_transition(actor=None, plan=plan, action="submit")
+    services.plan_transition(actor=None, plan=plan, action="consolidate")
+    client = page(scene.officer)
+    start(client, django_capture_on_commit_callbacks)
+    response = client.get(AllocationRun.objects.get().get_absolute_url())
+    line = next(item for item in response.context["lines"] if item["line"] == boat)
+    assert line["code"] == "no_offer" and line["rows"] == [] and line["tier"] == 3
+    assert "nothing made at home supplies these 3 units" in line["explanation"]
+    assert parse_qs(urlparse(line["task_url"]).query)["summary"][0].endswith(
+        "Xuồng composite 9 m — 3 units for Cục Cảnh sát đường thủy (2026)"
+    )
+    assert f'data-task-line="{boat.pk}"' in response.content.decode()

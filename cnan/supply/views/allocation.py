@@ -408,6 +408,7 @@ def render_run(
         forms = list(formset.forms)
     else:
         accept_form, forms = None, []
+    may_propose = has_perm(request.user, "research.add_researchtask")
     lines = []
     totals = {"units": 0, "greedy_units": 0, "value": Decimal(0), "cost": Decimal(0), "quantity": 0}
     for item in items:
@@ -437,6 +438,9 @@ def render_run(
                 "quantity": item.reason["quantity"],
                 "rows": rows,
                 "explanation": explanation(item),
+                "task_url": task_proposal_url([item.line])
+                if may_propose and item.reason["code"] == "no_offer"
+                else None,
             }
         )
     context = {
