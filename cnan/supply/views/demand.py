@@ -105,6 +105,7 @@ class PlanDetailView(ObjectDetailView):
         lines = list(selectors.line_search(user=user).filter(plan=obj).order_by("number"))
         labels = {t.name: t.label for t in services.PLAN_WORKFLOW.transitions}
         events = list(selectors.plan_events(user=user, plan=obj))
+        transitions = services.PLAN_WORKFLOW.available(user, obj)
         for event in events:
             event.label = labels.get(event.transition, event.transition)
             event.state_label = dict(DemandPlan.State.choices).get(event.to_state, event.to_state)
@@ -116,7 +117,8 @@ class PlanDetailView(ObjectDetailView):
             "total_value": sum((line.quantity * line.unit_value for line in lines), 0),
             "total_quantity": sum(line.quantity for line in lines),
             "events": events,
-            "transitions": services.PLAN_WORKFLOW.available(user, obj),
+            "transitions": transitions,
+            "comment_required": any(t.requires_comment for t in transitions),
             "transition_form": TransitionForm(),
             "state_colour": STATE_COLOURS.get(obj.state, "secondary"),
             "import_url": imports.url_for(user, DEMAND, plan=obj.pk) if lines_open else None,
