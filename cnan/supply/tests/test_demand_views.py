@@ -504,3 +504,16 @@ def test_lists_and_the_plan_page_cost_the_same_queries_for_one_row_or_many(scene
         )
     after = [_count(client, url, params) for url, params in pages]
     assert after == before
+
+
+def test_the_home_widget_shows_the_plans_waiting_for_the_user(scene):
+    home = reverse("core:home")
+    page = client_for(scene.uo).get(home).content.decode()
+    assert 'id="demand-widget"' in page and 'data-state="draft"' in page and "?state=draft" in page
+    assert 'data-state="submitted"' not in page
+    assert 'id="demand-widget"' not in client_for(scene.leader).get(home).content.decode()  # reads, acts on none
+    services.plan_transition(actor=scene.uo, plan=scene.plan, action="submit")
+    page = client_for(scene.officer).get(home).content.decode()
+    assert 'data-state="submitted"' in page and "?state=submitted" in page
+    page = client_for(scene.uo).get(home).content.decode()
+    assert 'id="demand-widget"' not in page  # its only plan is with the Department

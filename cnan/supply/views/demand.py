@@ -371,13 +371,49 @@ class ImportHistoryView(ObjectHistoryView):
 # --- registration ----------------------------------------------------------------------------------------
 
 
+def home_demand(user: Any) -> dict[str, Any] | None:
+    """The plans waiting for the user: submitted ones for who consolidates them, drafts and returned ones for
+    who declares a unit's demand; none when there is nothing to act on."""
+    consolidates = has_perm(user, "supply.consolidate_demandplan")
+    declares = has_perm(user, CHANGE_PLAN)
+    if not (consolidates or declares):
+        return None
+    counts = selectors.plan_state_counts(user=user)
+    plans = reverse("supply:plan_list")
+    rows = []
+    if consolidates and counts[DemandPlan.State.SUBMITTED]:
+        rows.append(
+            {
+                "state": DemandPlan.State.SUBMITTED,
+                "label": _("Submitted, to consolidate or return"),
+                "count": counts[DemandPlan.State.SUBMITTED],
+                "url": plans + "?" + urlencode({"state": DemandPlan.State.SUBMITTED}),
+            }
+        )
+    if declares:
+        for state, label in (
+            (DemandPlan.State.RETURNED, _("Returned for changes")),
+            (DemandPlan.State.DRAFT, _("Drafts not yet submitted")),
+        ):
+            if counts[state]:
+                rows.append(
+                    {
+                        "state": state,
+                        "label": label,
+                        "count": counts[state],
+                        "url": plans + "?" + urlencode({"state": state}),
+                    }
+                )
+    return {"rows": rows} if rows else None
+
+
 def _title(title: Any) -> Callable[[], str]:
     return lambda: str(title)
 
 
 def register_pages() -> None:
     """Menu items, list exports and the demand import of this area's pages."""
-    from cnan.core import exports, navigation
+    from cnan.core import exports, home, navigation
 
     from .. import imports as demand_imports
 
@@ -388,6 +424,9 @@ def register_pages() -> None:
         M("supply", gettext_lazy("Demand lines"), "supply:line_list", "supply.view_demandline", 30),
         M("supply", gettext_lazy("Capacity"), "supply:capacity_list", "supply.view_capacity", 40),
         M("supply", gettext_lazy("Imported purchases"), "supply:import_list", "supply.view_importpurchase", 50),
+    )
+    home.register(
+        home.Widget(key="supply:demand", template="supply/partials/_demand_home.html", context=home_demand, order=32)
     )
     for key, title, selector, table in [
         ("plan", gettext_lazy("Demand plans"), selectors.plan_search, DemandPlanTable),
