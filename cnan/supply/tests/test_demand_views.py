@@ -366,6 +366,13 @@ def test_capacity_set_prefills_updates_in_place_and_lists_booked_and_left(scene)
     rows = csv_rows(client.get(reverse("supply:capacity_list"), {"export": "csv", "year": 2026}))
     assert rows[0][3:] == ["Capacity (units a year)", "Booked by orders", "Left"]
     assert rows[1][3:] == ["600", "40", "560"]
+    services.capacity_set(
+        actor=scene.ent_a, enterprise=world.ent_a, product_group=scene.groups[1], year=2026, units=100
+    )
+    for sort, first in (("-left", "600"), ("left", "100"), ("-booked", "600"), ("units", "100")):
+        rows = csv_rows(client.get(reverse("supply:capacity_list"), {"export": "csv", "year": 2026, "sort": sort}))
+        assert rows[1][3] == first, sort
+        assert client.get(reverse("supply:capacity_list"), {"year": 2026, "sort": sort}).status_code == 200
     listed = client.get(reverse("supply:capacity_list")).content.decode()
     assert 'class="capacity-set"' in listed and f"product_group={scene.groups[0].pk}" in listed
     assert 'class="capacity-set"' not in client_for(scene.ent_b).get(reverse("supply:capacity_list")).content.decode()
