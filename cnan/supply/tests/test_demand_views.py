@@ -233,6 +233,10 @@ def test_a_submitted_plans_lines_cannot_change_and_nothing_is_written(scene):
     assert "its lines change only after it is returned" in response.content.decode()
     response = client.post(reverse("supply:demandline_delete", kwargs={"pk": scene.line.pk}))
     assert response.status_code == 409
+    edit = reverse("supply:demandplan_edit", kwargs={"pk": scene.plan.pk})
+    response = client.post(edit, {"note": "Sửa sau khi gửi", "classification": 0})
+    assert response.status_code == 422 and "returned" in response.content.decode()
+    assert client.post(reverse("supply:demandplan_delete", kwargs={"pk": scene.plan.pk})).status_code == 409
     assert database_state(APPS) == before
 
 

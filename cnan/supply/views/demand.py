@@ -119,7 +119,6 @@ class PlanDetailView(ObjectDetailView):
             "events": events,
             "transitions": transitions,
             "comment_required": any(t.requires_comment for t in transitions),
-            "transition_form": TransitionForm(),
             "state_colour": STATE_COLOURS.get(obj.state, "secondary"),
             "import_url": imports.url_for(user, DEMAND, plan=obj.pk) if lines_open else None,
             "template_url": reverse("core:import_template", kwargs={"key": DEMAND}) + "?" + urlencode({"plan": obj.pk})
