@@ -281,8 +281,8 @@ def allocation_input(*, user: Any, year: int, budget: Decimal | None = None) -> 
     for line, _left, group in todo:
         best: dict[int, Any] = {}
         for c in matches[line.pk].candidates:
-            if c.product.group_id != group:
-                continue
+            if c.product.group_id != group or c.product.price <= 0:
+                continue  # another group, or no catalogue price to order at (a sub-assembly priced by rollup)
             if c.enterprise.pk not in best or c.product.price < best[c.enterprise.pk].price:
                 best[c.enterprise.pk] = c.product
         for enterprise_id, product in best.items():
@@ -300,3 +300,274 @@ def allocation_input(*, user: Any, year: int, budget: Decimal | None = None) -> 
         budget=float(budget) if budget is not None else None,
     )
     return AllocationInput(problem, {line.pk: line for line, _l, _g in todo}, products, skipped)
+
+
+# --- orders' pages: filtered lists, one record, figures ----------------------------------------------------
+
+
+def order_search(*, user: Any, filters: Any = None) -> QuerySet[ProductionOrder]:
+    """The orders list and its export: ``order_list`` filtered by ``filters_orders.OrderFilterSet``."""
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_orders import OrderFilterSet
+
+    return apply_filterset(OrderFilterSet, filters, order_list(user=user).select_related("product__group"))
+
+
+def order_get(*, user: Any, pk: Any) -> ProductionOrder:
+    return order_list(user=user).select_related("product__group", "demand_line", "demand_line__plan").get(pk=pk)
+
+
+def delivery_search(*, user: Any, filters: Any = None) -> QuerySet[Delivery]:
+    """The deliveries list and its export, each with its ``value`` (quantity × the order's unit price)."""
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_orders import DeliveryFilterSet
+
+    value = ExpressionWrapper(
+        F("quantity") * F("order__unit_price"), output_field=DecimalField(max_digits=24, decimal_places=0)
+    )
+    return apply_filterset(DeliveryFilterSet, filters, delivery_list(user=user).annotate(value=value))
+
+
+def delivery_get(*, user: Any, pk: Any) -> Delivery:
+    return delivery_list(user=user).get(pk=pk)
+
+
+def feedback_search(*, user: Any, filters: Any = None) -> QuerySet[Feedback]:
+    """Quality feedback on deliveries of the orders the user may see, filtered by ``FeedbackFilterSet``."""
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_orders import FeedbackFilterSet
+
+    qs = feedback_list(user=user).filter(delivery__order__in=order_list(user=user))
+    return apply_filterset(FeedbackFilterSet, filters, qs.select_related("delivery__order__product"))
+
+
+def line_left(line: DemandLine) -> int:
+    """Units of a demand line not yet ordered (cancelled orders aside)."""
+    ordered = line.orders.exclude(status=ProductionOrder.Status.CANCELLED).aggregate(n=Sum("quantity"))["n"]
+    return max(0, line.quantity - int(ordered or 0))
+
+
+@dataclass
+class OrderFigures:
+    delivered: int
+    accepted: int
+    remaining: int
+    capacity: int | None  # the enterprise's capacity for the product's group that year (None: none recorded)
+    booked: int  # units of that group ordered from the enterprise that year (cancelled orders aside)
+
+    @property
+    def capacity_left(self) -> int | None:
+        return None if self.capacity is None else self.capacity - self.booked
+
+
+def order_figures(*, order: ProductionOrder) -> OrderFigures:
+    """Delivered, accepted and remaining units of an order, and its enterprise's capacity for the product's
+    group and year against what is booked there."""
+    sums = order.deliveries.aggregate(n=Sum("quantity"), a=Sum("quantity", filter=Q(accepted_on__isnull=False)))
+    done = int(sums["n"] or 0)
+    group_id = order.product.group_id
+    capacity = None
+    booked_units = 0
+    if group_id is not None:
+        row = Capacity.objects.filter(enterprise_id=order.enterprise_id, product_group_id=group_id, year=order.year)
+        capacity = row.values_list("units", flat=True).first()
+        booked_units = booked(order.enterprise_id, group_id, order.year)
+    return OrderFigures(done, int(sums["a"] or 0), order.quantity - done, capacity, booked_units)
+
+
+# --- demand pages: filtered lists, one record ---------------------------------------------------------------
+
+
+def plan_search(*, user: Any, filters: Any = None) -> QuerySet[DemandPlan]:
+    """The demand plans list and its export, each with its ``line_count`` and ``total_value``."""
+    from django.db.models import Count
+
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_demand import DemandPlanFilterSet
+
+    lines = DemandLine.objects.visible_to(user, "view")
+    money = DecimalField(max_digits=24, decimal_places=0)
+    qs = plan_list(user=user).annotate(
+        line_count=Count("lines", filter=Q(lines__in=lines), distinct=True),
+        total_value=Sum(
+            ExpressionWrapper(F("lines__quantity") * F("lines__unit_value"), output_field=money),
+            filter=Q(lines__in=lines),
+        ),
+    )
+    return apply_filterset(DemandPlanFilterSet, filters, qs)
+
+
+def plan_get(*, user: Any, pk: Any) -> DemandPlan:
+    return plan_list(user=user).get(pk=pk)
+
+
+def plan_events(*, user: Any, plan: DemandPlan) -> QuerySet[Any]:
+    """A plan's workflow events (submitted, returned with a comment, consolidated), oldest first."""
+    from .models import PlanEvent
+
+    return PlanEvent.objects.visible_to(user, "view").filter(plan=plan).select_related("actor").order_by("time", "id")
+
+
+def line_search(*, user: Any, filters: Any = None) -> QuerySet[DemandLine]:
+    """Demand lines across the plans the user may see (list and export), filtered by ``DemandLineFilterSet``."""
+    from django.db.models import Exists, OuterRef
+
+    from cnan.catalogue.models import Product
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_demand import DemandLineFilterSet
+
+    visible = Product.objects.visible_to(user, "view").filter(pk=OuterRef("product"))
+    qs = line_list(user=user).annotate(product_visible=Exists(visible))
+    return apply_filterset(DemandLineFilterSet, filters, qs)
+
+
+def line_get(*, user: Any, pk: Any) -> DemandLine:
+    return line_list(user=user).get(pk=pk)
+
+
+def capacity_search(*, user: Any, filters: Any = None) -> QuerySet[Capacity]:
+    """Capacities with the units of the group already ordered from the enterprise that year (``booked``,
+    cancelled orders aside, as ``booked()`` counts them) and what is ``left``."""
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce, Greatest
+
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_demand import CapacityFilterSet
+
+    ordered = (
+        ProductionOrder.objects.filter(
+            enterprise=OuterRef("enterprise"), product__group=OuterRef("product_group"), year=OuterRef("year")
+        )
+        .exclude(status=ProductionOrder.Status.CANCELLED)
+        .order_by()
+        .values("enterprise")
+        .annotate(n=Sum("quantity"))
+        .values("n")
+    )
+    qs = capacity_list(user=user).annotate(
+        booked=Coalesce(Subquery(ordered, output_field=IntegerField()), Value(0)),
+    )
+    qs = qs.annotate(left=Greatest(F("units") - F("booked"), Value(0)))
+    return apply_filterset(CapacityFilterSet, filters, qs)
+
+
+def import_search(*, user: Any, filters: Any = None) -> QuerySet[ImportPurchase]:
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_demand import ImportPurchaseFilterSet
+
+    return apply_filterset(ImportPurchaseFilterSet, filters, import_list(user=user))
+
+
+def import_get(*, user: Any, pk: Any) -> ImportPurchase:
+    return import_list(user=user).get(pk=pk)
+
+
+# --- the allocation pages (matching, the optimiser's runs) --------------------------------------------------
+
+
+def match_list(*, user: Any, filters: Any = None) -> list[Match]:
+    """The demand lines the user may see, filtered (``filters_allocation.MatchFilterSet``: year, plan, unit,
+    product class, and the match status, which is computed), each matched by ``match_lines``."""
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_allocation import MatchFilterSet
+
+    qs = apply_filterset(MatchFilterSet, filters, line_list(user=user)).order_by(
+        "-plan__year", "plan__unit__code", "number"
+    )
+    matches = match_lines(user=user, lines=qs)
+    status = (filters or {}).get("status")
+    if status:
+        matches = [m for m in matches if m.status == status]
+    return matches
+
+
+def run_filtered(*, user: Any, filters: Any = None) -> QuerySet[AllocationRun]:
+    """The runs the user may see (the Department's), filtered by ``filters_allocation.RunFilterSet``."""
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_allocation import RunFilterSet
+
+    qs = run_list(user=user).select_related("job__owner")
+    return apply_filterset(RunFilterSet, filters, qs)
+
+
+def run_get(*, user: Any, pk: Any) -> AllocationRun:
+    return run_list(user=user).select_related("job__owner").get(pk=pk)
+
+
+@dataclass
+class RunLine:
+    """One demand line of a run, for its page: the line, its explanation, its proposal rows (each with its
+    index in ``run.proposal``, the enterprise and the product) and the names of the enterprises its
+    explanation mentions."""
+
+    line: DemandLine
+    reason: dict[str, Any]
+    rows: list[dict[str, Any]]
+    saturated: list[Any]
+    cheaper_full: list[Any]
+
+
+def run_lines(*, user: Any, run: AllocationRun) -> tuple[list[RunLine], list[tuple[Any, str]]]:
+    """The run's lines (as the reader may see them) with their proposal rows and explanation, and the
+    lines left out with why."""
+    from cnan.catalogue.models import Product
+    from cnan.organizations.models import Organization
+
+    line_ids = {r["line"] for r in run.reasons} | {p["line"] for p in run.proposal} | {s["line"] for s in run.skipped}
+    lines = {line.pk: line for line in line_list(user=user).filter(pk__in=line_ids)}
+    org_ids = {p["enterprise"] for p in run.proposal}
+    for r in run.reasons:
+        org_ids.update(r.get("saturated", []))
+        org_ids.update(r.get("cheaper_full", []))
+    orgs = Organization.objects.visible_to(user, "view").in_bulk(list(org_ids))
+    product_ids = [p["product"] for p in run.proposal]
+    products = Product.objects.visible_to(user, "view").select_related("organization").in_bulk(product_ids)
+    rows_by_line: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for k, p in enumerate(run.proposal):
+        rows_by_line[p["line"]].append(
+            {**p, "index": k, "enterprise_obj": orgs.get(p["enterprise"]), "product_obj": products.get(p["product"])}
+        )
+    out = []
+    for r in run.reasons:
+        line = lines.get(r["line"])
+        if line is None:
+            continue
+        out.append(
+            RunLine(
+                line=line,
+                reason=r,
+                rows=rows_by_line.get(line.pk, []),
+                saturated=[orgs[e] for e in r.get("saturated", []) if e in orgs],
+                cheaper_full=[orgs[e] for e in r.get("cheaper_full", []) if e in orgs],
+            )
+        )
+    skipped = [(lines[s["line"]], s["code"]) for s in run.skipped if s["line"] in lines]
+    return out, skipped
+
+
+def run_orders(*, user: Any, run: AllocationRun) -> QuerySet[ProductionOrder]:
+    """The orders placed from an accepted run: for its lines, with its enterprises and products, since the
+    run was made (those the user may see)."""
+    keys = Q(pk__in=[])
+    for p in run.proposal:
+        keys |= Q(demand_line_id=p["line"], enterprise_id=p["enterprise"], product_id=p["product"])
+    return order_list(user=user).filter(keys, year=run.year, created_at__gte=run.created_at).order_by("number")
+
+
+def plan_state_counts(*, user: Any) -> dict[str, int]:
+    """How many demand plans the user may see are in each state (one query; absent states count 0)."""
+    from django.db.models import Count
+
+    counts = {state: 0 for state in DemandPlan.State.values}
+    for row in plan_list(user=user).order_by().values("state").annotate(n=Count("pk")):
+        counts[row["state"]] = row["n"]
+    return counts

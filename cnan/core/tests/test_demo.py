@@ -97,4 +97,4 @@ def test_demo_world_is_deterministic():
         with pytest.raises(Rollback):
             build_and_roll_back()
     assert snapshots[0] == snapshots[1]
-    assert len(snapshots[0][0]) == 38
+    assert len(snapshots[0][0]) == 54  # 38 of the organisations' demo, 16 operational units of the supply demo

@@ -2778,55 +2778,1270 @@ def research_pages() -> list[Case]:
 
 
 def _supply_demand_scene(s: SimpleNamespace) -> None:
-    """The records the supply demand rows act on."""
+    """The records the supply demand rows act on: an operational unit (K02-M) with a draft plan for 2026 (two
+    lines, one spare), its classified twin for 2027 (with a line), a spare plan for 2028 and a plan for 2029
+    submitted to the Department; ENT-A's capacity;
+    the unit's imported purchase, its classified twin and a spare."""
+    from cnan.supply import services as ss
+
+    s.sd_unit = org_services.organization_create(
+        actor=None, parent=s.bca, data={"code": "K02-M", "name": "Đơn vị nghiệp vụ mẫu", "kind": "operational_unit"}
+    )
+
+    def line(plan: Any, **extra: Any):
+        data = {
+            "product_class": "support_tool",
+            "product_group": s.product_group,
+            "specification": "Cấp bảo vệ III",
+            "quantity": 10,
+            "unit_value": 1000000,
+            "needed_by": dt.date(plan.year, 6, 30),
+            "force_type": "rapid_response",
+            **extra,
+        }
+        return ss.line_create(actor=None, plan=plan, data=data)
+
+    s.sd_plan = ss.plan_create(actor=None, data={"unit": s.sd_unit, "year": 2026})
+    s.sd_plan_secret = ss.plan_create(actor=None, data={"unit": s.sd_unit, "year": 2027, **SECRET})
+    s.sd_plan_spare = ss.plan_create(actor=None, data={"unit": s.sd_unit, "year": 2028})
+    s.sd_line = line(s.sd_plan)
+    s.sd_line_spare = line(s.sd_plan, quantity=3)
+    s.sd_line_secret = line(s.sd_plan_secret)
+    s.sd_plan_sub = ss.plan_create(actor=None, data={"unit": s.sd_unit, "year": 2029})
+    line(s.sd_plan_sub)
+    s.sd_plan_sub = ss.plan_transition(actor=None, plan=s.sd_plan_sub, action="submit")
+    s.sd_capacity = ss.capacity_set(actor=None, enterprise=s.ent_a, product_group=s.product_group, year=2031, units=50)
+
+    def purchase(description: str, **extra: Any):
+        data = {
+            "unit": s.sd_unit,
+            "year": 2024,
+            "product_class": "support_tool",
+            "description": description,
+            "country": "IL",
+            "quantity": 5,
+            "value": 500000000,
+            **extra,
+        }
+        return ss.import_create(actor=None, data=data)
+
+    s.sd_import = purchase("Áo giáp nhập mẫu")
+    s.sd_import_secret = purchase("Thiết bị nhập mật", **SECRET)
+    s.sd_import_spare = purchase("Thiết bị nhập thừa")
 
 
 def supply_demand_cases() -> list[Case]:
-    return []
+    """The demand pages. The unit's officer (K02-M) declares its plans and lines and records its imported
+    purchases; a leader who reads everything may not change them (403); a member of the unit without a role
+    sees nothing (403 on lists, 404 on records); ENT-B's officer: 404 on the unit's records. ENT-A's officer
+    keeps ENT-A's capacity; ENT-B's may not set it (its form does not offer ENT-A: 422)."""
+    from cnan.supply.forms_demand import DemandLineForm, DemandPlanForm, ImportPurchaseForm
+
+    r = "supply:%s"
+    uo = ("unit_officer", "sd_unit")
+    none_u = ("member", "sd_unit")
+    leader = ("ministry_leader", "bca")
+    plan = "supply.%s_demandplan"
+    line = "supply.%s_demandline"
+    imp = "supply.%s_importpurchase"
+    listed = (LOGIN, 200, 403, 200, 200)
+    seen = (LOGIN, 404, 404, 200, 404)
+    edit_get = (LOGIN, 404, 403, 200, 404)
+    changed = (LOGIN, 404, 403, 302, 404)
+    add_get = (LOGIN, 403, 403, 200, None)
+    add_post = (LOGIN, 403, 403, 302, None)
+    on_plan = {"secret": "sd_plan_secret"}
+
+    def new_line(s, user, obj):
+        return {
+            "product_class": "support_tool",
+            "product_group": s.product_group.pk,
+            "specification": "Mũ chống đạn",
+            "quantity": "4",
+            "unit_value": "2000000",
+            "needed_by": "2026-09-30",
+            "force_type": "investigation",
+            "classification": "0",
+        }
+
+    def new_import(s, user, obj):
+        return {
+            "unit": s.sd_unit.pk,
+            "year": "2025",
+            "product_class": "support_tool",
+            "description": "Thiết bị nhập mới",
+            "country": "DE",
+            "quantity": "2",
+            "value": "300000000",
+            "classification": "0",
+        }
+
+    def capacity(s, user, obj):
+        return {"enterprise": s.ent_a.pk, "product_group": s.product_group.pk, "year": "2031", "units": "80"}
+
+    return [
+        # demand plans and their workflow
+        Case(
+            r % "plan_list",
+            "GET",
+            plan % "view",
+            "sd_plan",
+            uo,
+            none_u,
+            listed,
+            secret="sd_plan_secret",
+            kwarg=None,
+            query="?per_page=100",
+            marker=True,
+            export=True,
+        ),
+        Case(r % "plan_add", "GET", plan % "add", None, uo, none_u, add_get, kwarg=None),
+        Case(
+            r % "plan_add",
+            "POST",
+            plan % "add",
+            None,
+            uo,
+            none_u,
+            add_post,
+            kwarg=None,
+            data=lambda s, user, obj: {"unit": s.sd_unit.pk, "year": "2030", "note": "", "classification": "0"},
+        ),
+        Case(r % "plan_detail", "GET", plan % "view", "sd_plan", uo, none_u, seen, **on_plan),
+        Case(r % "demandplan_history", "GET", plan % "view", "sd_plan", uo, none_u, seen, **on_plan),
+        Case(r % "demandplan_edit", "GET", plan % "change", "sd_plan", uo, leader, edit_get, **on_plan),
+        Case(
+            r % "demandplan_edit",
+            "POST",
+            plan % "change",
+            "sd_plan",
+            uo,
+            leader,
+            changed,
+            data=edit(DemandPlanForm, note="Bổ sung ghi chú"),
+            **on_plan,
+        ),
+        Case(r % "demandplan_delete", "GET", plan % "delete", "sd_plan_spare", uo, leader, edit_get, **on_plan),
+        Case(r % "demandplan_delete", "POST", plan % "delete", "sd_plan_spare", uo, leader, changed, **on_plan),
+        Case(
+            r % "plan_transition",
+            "POST",
+            plan % "change",
+            "sd_plan",
+            uo,
+            leader,
+            changed,
+            url_kwargs={"action": "submit"},
+            writes=2,  # the plan's state and its event
+            **on_plan,
+        ),
+        Case(
+            r % "plan_transition",
+            "POST",
+            "supply.consolidate_demandplan",
+            "sd_plan_sub",
+            DO,
+            uo,  # the unit submits its plan but does not consolidate it
+            changed,
+            url_kwargs={"action": "consolidate"},
+            writes=2,
+            label="consolidate",
+            **on_plan,
+        ),
+        # demand lines
+        Case(
+            r % "line_list",
+            "GET",
+            line % "view",
+            "sd_line",
+            uo,
+            none_u,
+            listed,
+            secret="sd_line_secret",
+            kwarg=None,
+            query="?per_page=100",
+        ),
+        Case(r % "line_add", "GET", plan % "change", "sd_plan", uo, leader, edit_get, kwarg="plan_pk", **on_plan),
+        Case(
+            r % "line_add",
+            "POST",
+            plan % "change",
+            "sd_plan",
+            uo,
+            leader,
+            changed,
+            kwarg="plan_pk",
+            data=new_line,
+            **on_plan,
+        ),
+        Case(r % "demandline_history", "GET", line % "view", "sd_line", uo, none_u, seen, secret="sd_line_secret"),
+        Case(r % "demandline_edit", "GET", plan % "change", "sd_line", uo, leader, edit_get, secret="sd_line_secret"),
+        Case(
+            r % "demandline_edit",
+            "POST",
+            plan % "change",
+            "sd_line",
+            uo,
+            leader,
+            changed,
+            secret="sd_line_secret",
+            data=edit(DemandLineForm, quantity="12"),
+        ),
+        Case(
+            r % "demandline_delete",
+            "GET",
+            plan % "change",
+            "sd_line_spare",
+            uo,
+            leader,
+            edit_get,
+            secret="sd_line_secret",
+        ),
+        Case(
+            r % "demandline_delete",
+            "POST",
+            plan % "change",
+            "sd_line_spare",
+            uo,
+            leader,
+            changed,
+            secret="sd_line_secret",
+        ),
+        # capacity
+        Case(
+            r % "capacity_list",
+            "GET",
+            "supply.view_capacity",
+            "sd_capacity",
+            EO_A,
+            NONE_A,
+            (LOGIN, 200, 403, 200, None),
+            kwarg=None,
+        ),
+        Case(
+            r % "capacity_set",
+            "GET",
+            "supply.change_capacity",
+            None,
+            EO_A,
+            LAB_A,
+            (LOGIN, 200, 403, 200, None),
+            kwarg=None,
+        ),
+        Case(
+            r % "capacity_set",
+            "POST",
+            "supply.change_capacity",
+            None,
+            EO_A,
+            LAB_A,
+            (LOGIN, 422, 403, 302, None),
+            kwarg=None,
+            data=capacity,
+        ),
+        # imported purchases
+        Case(
+            r % "import_list",
+            "GET",
+            imp % "view",
+            "sd_import",
+            uo,
+            none_u,
+            listed,
+            secret="sd_import_secret",
+            kwarg=None,
+        ),
+        Case(r % "import_add", "GET", imp % "add", None, uo, none_u, add_get, kwarg=None),
+        Case(r % "import_add", "POST", imp % "add", None, uo, none_u, add_post, kwarg=None, data=new_import),
+        Case(r % "import_detail", "GET", imp % "view", "sd_import", uo, none_u, seen, secret="sd_import_secret"),
+        Case(
+            r % "importpurchase_history", "GET", imp % "view", "sd_import", uo, none_u, seen, secret="sd_import_secret"
+        ),
+        Case(
+            r % "importpurchase_edit",
+            "GET",
+            imp % "change",
+            "sd_import",
+            uo,
+            leader,
+            edit_get,
+            secret="sd_import_secret",
+        ),
+        Case(
+            r % "importpurchase_edit",
+            "POST",
+            imp % "change",
+            "sd_import",
+            uo,
+            leader,
+            changed,
+            secret="sd_import_secret",
+            data=edit(ImportPurchaseForm, quantity="6"),
+        ),
+        Case(
+            r % "importpurchase_delete",
+            "GET",
+            imp % "delete",
+            "sd_import_spare",
+            uo,
+            leader,
+            edit_get,
+            secret="sd_import_secret",
+        ),
+        Case(
+            r % "importpurchase_delete",
+            "POST",
+            imp % "delete",
+            "sd_import_spare",
+            uo,
+            leader,
+            changed,
+            secret="sd_import_secret",
+        ),
+    ]
 
 
 # --- supply: orders ------------------------------------------------------------
 
 
 def _supply_orders_scene(s: SimpleNamespace) -> None:
-    """The records the supply orders rows act on."""
+    """The records the supply orders rows act on. ENT-A makes a product for an operational unit (K-ORD): an
+    order with two deliveries (one accepted, with feedback), its classified twin (accepted, with feedback)
+    and a spare to cancel. The Department places and cancels orders, ENT-A records deliveries, the unit
+    accepts them and gives feedback."""
+    from decimal import Decimal
+
+    from cnan.catalogue import services as catalogue_services
+    from cnan.organizations.models import Organization
+    from cnan.supply import services as sup
+
+    s.sup_unit = org_services.organization_create(
+        actor=None,
+        parent=s.bca,
+        data={"code": "K-ORD", "name": "Trung đoàn đặt hàng mẫu", "kind": Organization.Kind.OPERATIONAL_UNIT},
+    )
+    s.sup_product = catalogue_services.product_create(
+        actor=None,
+        data={
+            "organization": s.ent_a,
+            "code": "SUP-SP-1",
+            "name": "Mũ chống đạn mẫu",
+            "product_class": "support_tool",
+            "group": s.product_group,
+            "price": Decimal("3000000"),
+        },
+    )
+
+    def order(number: str, **extra: Any):
+        data = {
+            "number": number,
+            "mode": "ordering",
+            "customer": s.sup_unit,
+            "enterprise": s.ent_a,
+            "product": s.sup_product,
+            "year": 2026,
+            "quantity": 20,
+            "unit_price": Decimal("2900000"),
+            "price_basis": "estimate",
+            "funding": "ministry",
+            "ordered_on": dt.date(2026, 1, 10),
+            "due_on": dt.date(2026, 12, 31),
+            "over_capacity_reason": "Nhiệm vụ đột xuất (thử)",
+            **extra,
+        }
+        return sup.order_create(actor=None, data=data)
+
+    def deliver(o: Any, day: int, accepted: bool):
+        d = sup.delivery_create(actor=None, order=o, data={"delivered_on": dt.date(2026, 3, day), "quantity": 5})
+        if accepted:
+            d = sup.delivery_accept(
+                actor=None, delivery=d, accepted_on=dt.date(2026, 3, day + 1), acceptance_number=f"NT-{o.number}"
+            )
+            sup.feedback_create(actor=None, delivery=d, data={"rating": 5, "comment": "Đạt yêu cầu (thử)"})
+        return d
+
+    s.sup_order = order("SUP-DH-A")
+    s.sup_order_secret = order("SUP-DH-S", **SECRET)
+    s.sup_order_spare = order("SUP-DH-P")
+    s.sup_delivery = deliver(s.sup_order, 1, accepted=False)
+    s.sup_delivery_acc = deliver(s.sup_order, 3, accepted=True)
+    s.sup_delivery_secret = deliver(s.sup_order_secret, 5, accepted=True)
 
 
 def supply_orders_cases() -> list[Case]:
-    return []
+    """The orders' pages. The Department (H08) places and cancels orders (ENT-A, which sees them, may not:
+    403); ENT-A records deliveries (the customer unit, which sees them, may not: 403); the customer unit
+    accepts deliveries and gives feedback (ENT-A may not: 403). Another enterprise sees none of it (404)."""
+    r = "supply:%s"
+    UO = ("unit_officer", "sup_unit")
+    listed = (LOGIN, 200, 403, 200, 200)
+    seen = (LOGIN, 404, 404, 200, 404)
+    acted = (LOGIN, 404, 403, 200, 404)
+    done = (LOGIN, 404, 403, 302, 404)
+
+    def lst(route: str, perm: str, obj: str, secret: str) -> Case:
+        return Case(
+            r % route,
+            "GET",
+            perm,
+            obj,
+            EO_A,
+            NONE_A,
+            listed,
+            secret=secret,
+            kwarg=None,
+            query="?per_page=100",
+            marker=True,
+            export=True,
+        )
+
+    def order_form(s, user, obj):
+        return {
+            "number": "SUP-DH-NEW",
+            "mode": "task",
+            "customer": s.sup_unit.pk,
+            "enterprise": s.ent_a.pk,
+            "product": s.sup_product.pk,
+            "year": "2026",
+            "quantity": "3",
+            "unit_price": "2900000",
+            "price_basis": "fixed",
+            "funding": "state",
+            "ordered_on": "2026-02-01",
+            "due_on": "2026-10-31",
+            "over_capacity_reason": "Nhiệm vụ đột xuất (thử)",
+            "classification": "0",
+        }
+
+    view, add = "supply.view_productionorder", "supply.add_productionorder"
+    change, deliver = "supply.change_productionorder", "supply.add_delivery"
+    accept, feedback = "supply.accept_delivery", "supply.add_feedback"
+    on_order = {"secret": "sup_order_secret"}
+    on_delivery = {"secret": "sup_delivery_secret"}
+    return [
+        lst("order_list", view, "sup_order", "sup_order_secret"),
+        Case(r % "order_add", "GET", add, None, DO, NONE_H08, (LOGIN, 403, 403, 200, None), kwarg=None),
+        Case(
+            r % "order_add",
+            "POST",
+            add,
+            None,
+            DO,
+            NONE_H08,
+            (LOGIN, 403, 403, 302, None),
+            kwarg=None,
+            data=order_form,
+        ),
+        Case(r % "order_detail", "GET", view, "sup_order", EO_A, NONE_A, seen, **on_order),
+        Case(r % "productionorder_history", "GET", view, "sup_order", EO_A, NONE_A, seen, **on_order),
+        Case(r % "order_cancel", "GET", change, "sup_order_spare", DO, EO_A, acted, **on_order),
+        Case(
+            r % "order_cancel",
+            "POST",
+            change,
+            "sup_order_spare",
+            DO,
+            EO_A,
+            done,
+            data=const(reason="Đơn vị đổi kế hoạch (thử)"),
+            **on_order,
+        ),
+        Case(r % "delivery_add", "GET", deliver, "sup_order", EO_A, UO, acted, **on_order),
+        Case(
+            r % "delivery_add",
+            "POST",
+            deliver,
+            "sup_order",
+            EO_A,
+            UO,
+            done,
+            data=const(delivered_on="2026-03-20", quantity="1"),
+            **on_order,
+        ),
+        lst("delivery_list", "supply.view_delivery", "sup_delivery", "sup_delivery_secret"),
+        Case(r % "delivery_accept", "GET", accept, "sup_delivery", UO, EO_A, acted, **on_delivery),
+        Case(
+            r % "delivery_accept",
+            "POST",
+            accept,
+            "sup_delivery",
+            UO,
+            EO_A,
+            done,
+            data=const(accepted_on="2026-03-02", acceptance_number="NT-MOI"),
+            **on_delivery,
+        ),
+        Case(r % "feedback_add", "GET", feedback, "sup_delivery_acc", UO, EO_A, acted, **on_delivery),
+        Case(
+            r % "feedback_add",
+            "POST",
+            feedback,
+            "sup_delivery_acc",
+            UO,
+            EO_A,
+            done,
+            data=const(given_on="2026-03-10", rating="4", comment="Tốt"),
+            **on_delivery,
+        ),
+        # the feedback list names each delivery the feedback is on
+        lst("feedback_list", "supply.view_feedback", "sup_delivery_acc", "sup_delivery_secret"),
+    ]
 
 
 # --- supply: allocation ------------------------------------------------------------
 
 
 def _supply_allocation_scene(s: SimpleNamespace) -> None:
-    """The records the supply allocation rows act on."""
+    """The records the supply allocation rows act on: an operational unit's consolidated demand for 2031 that
+    ENT-A's vest supplies in part (capacity 30 of 40), and a run of the optimiser over it, computed."""
+    from decimal import Decimal
+
+    from cnan.catalogue import services as catalogue_services
+    from cnan.supply import services as supply_services
+
+    planner = account_services.user_create(
+        actor=None, data={"username": "alloc-planner", "full_name": "Cán bộ phân bổ", "clearance": 1}, password=None
+    )
+    account_services.membership_create(
+        actor=None,
+        data={
+            "user": planner,
+            "organization": s.h08,
+            "role": Role.objects.get(code="department_officer"),
+            "valid_from": dt.date(2020, 1, 1),
+        },
+    )
+    planner.forget_grants()
+    unit = org_services.organization_create(
+        actor=None,
+        parent=s.bca,
+        data={"code": "K-PB", "name": "Đơn vị phân bổ thử", "kind": "operational_unit"},
+    )
+    catalogue_services.product_create(
+        actor=None,
+        data={
+            "organization": s.ent_a,
+            "code": "PB-VEST",
+            "name": "Áo giáp phân bổ",
+            "product_class": "support_tool",
+            "group": s.product_group,
+            "price": Decimal("9000000"),
+        },
+    )
+    supply_services.capacity_set(actor=None, enterprise=s.ent_a, product_group=s.product_group, year=2031, units=30)
+    plan = supply_services.plan_create(actor=None, data={"unit": unit, "year": 2031})
+    s.alloc_line = supply_services.line_create(
+        actor=None,
+        plan=plan,
+        data={
+            "product_class": "support_tool",
+            "product_group": s.product_group,
+            "unit_value": Decimal("10000000"),
+            "specification": "Áo giáp cấp III (phân bổ)",
+            "quantity": 40,
+            "needed_by": dt.date(2031, 6, 30),
+            "force_type": "rapid_response",
+        },
+    )
+    s.alloc_line_secret = supply_services.line_create(
+        actor=None,
+        plan=plan,
+        data={
+            "product_class": "support_tool",
+            "product_group": s.product_group,
+            "unit_value": Decimal("10000000"),
+            "specification": "Áo giáp đặc chủng (phân bổ)",
+            "quantity": 5,
+            "needed_by": dt.date(2031, 6, 30),
+            "force_type": "rapid_response",
+            **SECRET,
+        },
+    )
+    supply_services.plan_transition(actor=None, plan=plan, action="submit")
+    supply_services.plan_transition(actor=None, plan=plan, action="consolidate")
+    run = supply_services.allocation_start(actor=planner, year=2031)
+    s.alloc_run = supply_services.allocation_compute(run=run, user=planner)
+    core_services.job_finish(job=run.job, ok=True, message="")
+
+
+def _alloc_accept(s, user, run) -> dict[str, Any]:
+    data = {
+        "rows-TOTAL_FORMS": str(len(run.proposal)),
+        "rows-INITIAL_FORMS": str(len(run.proposal)),
+        "number_prefix": "PB-2031-MX",
+        "mode": "ordering",
+        "price_basis": "estimate",
+        "funding": "ministry",
+        "ordered_on": "2031-01-15",
+        "due_on": "2031-06-30",
+    }
+    for k, row in enumerate(run.proposal):
+        data[f"rows-{k}-units"] = str(row["units"])
+        data[f"rows-{k}-reason"] = ""
+    return data
 
 
 def supply_allocation_cases() -> list[Case]:
-    return []
+    """Matching is read by who sees demand lines (a line shows only where its unit is in scope); the optimiser
+    is the Department's alone (another organisation and a member without the permission: 403 on its lists and
+    forms, 404 on a run)."""
+    return [
+        Case(
+            "supply:match",
+            "GET",
+            "supply.view_demandline",
+            "alloc_line",
+            DO,
+            NONE_H08,
+            (LOGIN, 200, 403, 200, 200),
+            secret="alloc_line_secret",
+            kwarg=None,
+            marker=True,
+            export=True,
+        ),
+        Case(
+            "supply:run_list",
+            "GET",
+            "supply.view_allocationrun",
+            "alloc_run",
+            DO,
+            NONE_H08,
+            (LOGIN, 403, 403, 200, None),
+            kwarg=None,
+        ),
+        Case(
+            "supply:run_add",
+            "GET",
+            "supply.add_allocationrun",
+            None,
+            DO,
+            NONE_H08,
+            (LOGIN, 403, 403, 200, None),
+            kwarg=None,
+        ),
+        Case(
+            "supply:run_add",
+            "POST",
+            "supply.add_allocationrun",
+            None,
+            DO,
+            NONE_H08,
+            (LOGIN, 403, 403, 302, None),
+            kwarg=None,
+            data=const(year=2031, budget="100000000"),
+        ),
+        Case(
+            "supply:run_detail",
+            "GET",
+            "supply.view_allocationrun",
+            "alloc_run",
+            DO,
+            NONE_H08,
+            (LOGIN, 404, 404, 200, None),
+        ),
+        Case(
+            "supply:run_accept",
+            "POST",
+            "supply.change_allocationrun",
+            "alloc_run",
+            DO,
+            NONE_H08,
+            (LOGIN, 404, 404, 302, None),
+            data=_alloc_accept,
+            writes=2,
+        ),
+    ]
 
 
 # --- supply: dashboard ------------------------------------------------------------
 
 
 def _supply_dashboard_scene(s: SimpleNamespace) -> None:
-    """The records the supply dashboard rows act on."""
+    """The records the supply dashboard rows act on: none of its own (it reads the orders' and imports'
+    records; its figures' visibility is tested in ``cnan/supply/tests/test_dashboard.py``)."""
 
 
 def supply_dashboard_cases() -> list[Case]:
-    return []
+    """The self-reliance page and its table export: whoever may see deliveries somewhere (an enterprise of
+    either side too, with its own figures); a member without the permission is refused."""
+    view = "supply.view_delivery"
+    expect = (LOGIN, 200, 403, 200, None)
+    return [
+        Case("supply:dashboard", "GET", view, None, EO_A, NONE_A, expect, kwarg=None),
+        Case("supply:dashboard", "GET", view, None, EO_A, NONE_A, expect, kwarg=None, query="?year=2026", label="year"),
+        Case(
+            "supply:dashboard",
+            "GET",
+            view,
+            None,
+            EO_A,
+            NONE_A,
+            expect,
+            kwarg=None,
+            query="?table=class&export=csv",
+            label="export",
+        ),
+    ]
 
 
 # --- supply: api ------------------------------------------------------------
 
 
 def _supply_api_scene(s: SimpleNamespace) -> None:
-    """The records the supply api rows act on."""
+    """The records the supply API rows act on, apart from the other areas' (own unit API-U, year 2031): a
+    draft plan with lines and its classified twin, a consolidated plan, a spare plan, imported purchases,
+    ENT-A's capacity and product, orders with deliveries (one accepted, with feedback) and their classified
+    twins, and a proposed allocation run."""
+    from decimal import Decimal
+
+    from cnan.catalogue import services as catalogue_services
+    from cnan.organizations.models import Organization
+    from cnan.supply import services as supply
+    from cnan.supply.models import AllocationRun, DemandLine
+
+    unit = {"kind": Organization.Kind.OPERATIONAL_UNIT}
+    s.sa_unit = org_services.organization_create(
+        actor=None, parent=s.bca, data={"code": "API-U", "name": "Đơn vị đặt hàng qua API", **unit}
+    )
+    s.sa_unit_secret = org_services.organization_create(
+        actor=None, parent=s.sa_unit, data={"code": "API-US", "name": "Đơn vị kín qua API", **unit, **SECRET}
+    )
+    group = ProductGroup.objects.order_by("-pk").first()
+    s.sa_product = catalogue_services.product_create(
+        actor=None,
+        data={
+            "organization": s.ent_a,
+            "code": "API-AGC",
+            "name": "Áo giáp API",
+            "product_class": "support_tool",
+            "group": group,
+            "price": Decimal("1000000"),
+        },
+    )
+
+    def plan(year: int, **extra: Any):
+        return supply.plan_create(actor=None, data={"unit": s.sa_unit, "year": year, **extra})
+
+    def line(p: Any, **extra: Any):
+        data = {
+            "product_class": "support_tool",
+            "product_group": group,
+            "unit_value": Decimal("1000000"),
+            "specification": "Cấp bảo vệ III",
+            "quantity": 100,
+            "needed_by": dt.date(p.year, 12, 31),
+            "force_type": "rapid_response",
+            **extra,
+        }
+        return supply.line_create(actor=None, plan=p, data=data)
+
+    s.sa_plan = plan(2030, note="Nhu cầu qua API")
+    s.sa_line = line(s.sa_plan, specification="Dòng nhu cầu API")
+    s.sa_line_spare = line(s.sa_plan, specification="Dòng dự phòng API")
+    s.sa_plan_secret = plan(2029, **SECRET)
+    s.sa_line_secret = line(s.sa_plan_secret, **SECRET)
+    s.sa_plan_spare = plan(2028)
+    s.sa_plan_done = plan(2031)
+    s.sa_cline = line(s.sa_plan_done)
+    supply.plan_transition(actor=None, plan=s.sa_plan_done, action="submit")
+    s.sa_plan_done = supply.plan_transition(actor=None, plan=s.sa_plan_done, action="consolidate")
+    s.sa_cline = DemandLine.objects.get(pk=s.sa_cline.pk)
+
+    def purchase(description: str, **extra: Any):
+        data = {
+            "unit": s.sa_unit,
+            "year": 2025,
+            "product_class": "support_tool",
+            "description": description,
+            "country": "IL",
+            "quantity": 10,
+            "value": Decimal("50000000"),
+            **extra,
+        }
+        return supply.import_create(actor=None, data=data)
+
+    s.sa_import = purchase("Áo giáp nhập khẩu API")
+    s.sa_import_secret = purchase("Thiết bị nhập khẩu kín API", **SECRET)
+    s.sa_import_spare = purchase("Mua nhập dự phòng API")
+
+    s.sa_capacity = supply.capacity_set(actor=None, enterprise=s.ent_a, product_group=group, year=2031, units=1000)
+
+    def order(number: str, **extra: Any):
+        data = {
+            "number": number,
+            "mode": "ordering",
+            "customer": s.sa_unit,
+            "enterprise": s.ent_a,
+            "product": s.sa_product,
+            "year": 2031,
+            "quantity": 10,
+            "unit_price": Decimal("1000000"),
+            "price_basis": "estimate",
+            "funding": "ministry",
+            "ordered_on": dt.date(2025, 1, 10),
+            "due_on": dt.date(2031, 12, 31),
+            **extra,
+        }
+        return supply.order_create(actor=None, data=data)
+
+    def delivered(o: Any, *, accept: bool = False):
+        d = supply.delivery_create(actor=None, order=o, data={"delivered_on": dt.date(2025, 2, 1), "quantity": 2})
+        if accept:
+            d = supply.delivery_accept(
+                actor=None, delivery=d, accepted_on=dt.date(2025, 2, 5), acceptance_number="NT-API"
+            )
+        return d
+
+    s.sa_order = order("API-ĐH-1", demand_line=s.sa_cline)
+    s.sa_order_secret = order("API-ĐH-S", **SECRET)
+    s.sa_order2 = order("API-ĐH-2")
+    s.sa_delivery = delivered(s.sa_order2)
+    s.sa_delivery_ok = delivered(s.sa_order2, accept=True)
+    s.sa_delivery_secret = delivered(s.sa_order_secret)
+    s.sa_delivery_ok_secret = delivered(s.sa_order_secret, accept=True)
+    s.sa_feedback = supply.feedback_create(actor=None, delivery=s.sa_delivery_ok, data={"rating": 4})
+    s.sa_feedback_secret = supply.feedback_create(actor=None, delivery=s.sa_delivery_ok_secret, data={"rating": 5})
+    offer = {"line": s.sa_cline.pk, "enterprise": s.ent_a.pk, "product": s.sa_product.pk}
+    s.sa_run = AllocationRun.objects.create(
+        year=2031,
+        state=AllocationRun.State.PROPOSED,
+        optimal=True,
+        proposal=[{**offer, "unit_price": 1e6, "units": 90, "greedy_units": 90}],
+    )
+    s.sa_accept_row = {**offer, "units": 5}
 
 
 def supply_api_cases() -> list[Case]:
-    return []
+    """The supply API. Reads need the view permission somewhere (403), then the record visible (404); writes
+    need the permission somewhere (403), the record visible (404), and the service checks it on the side
+    the write acts for. An owner, a plan, an order or a delivery named in a body is one the user may use,
+    else 400."""
+    from cnan.supply.api import serializers as ss
+
+    UO = ("unit_officer", "sa_unit")
+    NONE_U = ("member", "sa_unit")
+    seen = (ANON, 404, 403, 200, 404)
+    listed = (ANON, 200, 403, 200, 200)
+    write = (ANON, 403, 403, 200, 404)
+    p = "supply.%s_demandplan"
+    plan = {"secret": "sa_plan_secret"}
+    unit_add = {"obj": "sa_unit", "secret": "sa_unit_secret", "kwarg": None}
+
+    def crud(
+        basename: str,
+        model: str,
+        attr: str,
+        holder: Any,
+        lacker: Any,
+        changes: dict,
+        serializer: type,
+        perm: str | None = None,
+    ) -> list[Case]:
+        """Retrieve, replace, update and delete a record of API-U (its twin ``<attr>_secret``)."""
+        perms = {a: perm or f"supply.{a}_{model}" for a in ("change", "delete")}
+        secret = {"secret": f"{attr}_secret"}
+        return [
+            Case(f"supply-{basename}-detail", "GET", f"supply.view_{model}", attr, holder, lacker, seen, **secret),
+            Case(
+                f"supply-{basename}-detail",
+                "PUT",
+                perms["change"],
+                attr,
+                holder,
+                lacker,
+                write,
+                **secret,
+                data=put(serializer, **changes),
+            ),
+            Case(
+                f"supply-{basename}-detail",
+                "PATCH",
+                perms["change"],
+                attr,
+                holder,
+                lacker,
+                write,
+                **secret,
+                data=const(**changes),
+            ),
+            Case(
+                f"supply-{basename}-detail",
+                "DELETE",
+                perms["delete"],
+                f"{attr}_spare",
+                holder,
+                lacker,
+                (ANON, 403, 403, 204, 404),
+                **secret,
+            ),
+        ]
+
+    def line_add(s, user, target):
+        return {
+            "plan": target.pk,
+            "product_class": "support_tool",
+            "unit_value": "1000000",
+            "specification": "Dòng mới",
+            "quantity": 5,
+            "needed_by": f"{target.year}-06-30",
+            "force_type": "special_forces",
+        }
+
+    def order_add(s, user, customer):
+        return {
+            "number": "API-ĐH-MỚI",
+            "mode": "ordering",
+            "customer": customer.pk,
+            "enterprise": s.ent_a.pk,
+            "product": s.sa_product.pk,
+            "year": 2031,
+            "quantity": 5,
+            "unit_price": "1000000",
+            "price_basis": "estimate",
+            "funding": "ministry",
+            "ordered_on": "2025-03-01",
+            "due_on": "2031-06-30",
+        }
+
+    def capacity_set(s, user, enterprise):
+        return {
+            "enterprise": enterprise.pk,
+            "product_group": s.sa_capacity.product_group_id,
+            "year": 2031,
+            "units": 900,
+        }
+
+    def run_accept(s, user, run):
+        return {
+            "rows": [s.sa_accept_row],
+            "ordered_on": "2025-03-01",
+            "due_on": "2031-06-30",
+            "mode": "plan",
+            "price_basis": "estimate",
+            "funding": "ministry",
+            "number_prefix": "API-PB",
+        }
+
+    return [
+        # --- plans and their workflow
+        Case("supply-plan-list", "GET", p % "view", "sa_plan", UO, NONE_U, listed, **plan, kwarg=None, marker=True),
+        Case(
+            "supply-plan-list",
+            "POST",
+            p % "add",
+            holder=UO,
+            lacker=NONE_U,
+            expect=(ANON, 403, 403, 201, 400),
+            data=lambda s, user, unit: {"unit": unit.pk, "year": 2027, "note": "Kế hoạch mới"},
+            **unit_add,
+        ),
+        *[
+            c
+            for c in crud(
+                "plan", "demandplan", "sa_plan", UO, NONE_U, {"note": "Ghi chú (sửa)"}, ss.DemandPlanSerializer
+            )
+        ],
+        # a submission: the state and its event
+        Case(
+            "supply-plan-transition",
+            "POST",
+            p % "change",
+            "sa_plan",
+            UO,
+            NONE_U,
+            write,
+            **plan,
+            url_kwargs={"transition": "submit"},
+            data=const(comment=""),
+            writes=2,
+        ),
+        Case("supply-plan-events", "GET", p % "view", "sa_plan", UO, NONE_U, seen, **plan),
+        # --- lines (the plan's change permission)
+        Case(
+            "supply-line-list",
+            "GET",
+            "supply.view_demandline",
+            "sa_line",
+            UO,
+            NONE_U,
+            listed,
+            secret="sa_line_secret",
+            kwarg=None,
+            marker=True,
+        ),
+        Case(
+            "supply-line-list",
+            "POST",
+            p % "change",
+            "sa_plan",
+            UO,
+            NONE_U,
+            (ANON, 403, 403, 201, 400),
+            **plan,
+            kwarg=None,
+            data=line_add,
+        ),
+        *crud(
+            "line",
+            "demandline",
+            "sa_line",
+            UO,
+            NONE_U,
+            {"specification": "Quy cách (sửa)"},
+            ss.DemandLineSerializer,
+            perm=p % "change",
+        ),
+        # --- capacity: ENT-A's, set in place (another enterprise's officer names ENT-A: 400)
+        Case(
+            "supply-capacity-list",
+            "GET",
+            "supply.view_capacity",
+            "sa_capacity",
+            EO_A,
+            NONE_A,
+            (ANON, 200, 403, 200, None),
+            kwarg=None,
+            marker=True,
+        ),
+        Case(
+            "supply-capacity-list",
+            "POST",
+            "supply.change_capacity",
+            "ent_a",
+            EO_A,
+            NONE_A,
+            (ANON, 400, 403, 200, 400),
+            secret="ent_secret",
+            kwarg=None,
+            data=capacity_set,
+        ),
+        Case(
+            "supply-capacity-detail",
+            "GET",
+            "supply.view_capacity",
+            "sa_capacity",
+            EO_A,
+            NONE_A,
+            (ANON, 404, 403, 200, None),
+        ),
+        # --- imported purchases
+        Case(
+            "supply-import-list",
+            "GET",
+            "supply.view_importpurchase",
+            "sa_import",
+            UO,
+            NONE_U,
+            listed,
+            secret="sa_import_secret",
+            kwarg=None,
+            marker=True,
+        ),
+        Case(
+            "supply-import-list",
+            "POST",
+            "supply.add_importpurchase",
+            holder=UO,
+            lacker=NONE_U,
+            expect=(ANON, 403, 403, 201, 400),
+            data=lambda s, user, unit: {
+                "unit": unit.pk,
+                "year": 2025,
+                "product_class": "weapon",
+                "description": "Mua nhập mới",
+                "country": "DE",
+                "quantity": 3,
+                "value": "9000000",
+            },
+            **unit_add,
+        ),
+        *crud(
+            "import",
+            "importpurchase",
+            "sa_import",
+            UO,
+            NONE_U,
+            {"description": "Mua nhập (sửa)"},
+            ss.ImportPurchaseSerializer,
+        ),
+        # --- orders: placed by the Department (it sees the enterprises' products), cancelled by the customer
+        Case(
+            "supply-order-list",
+            "GET",
+            "supply.view_productionorder",
+            "sa_order",
+            UO,
+            NONE_U,
+            listed,
+            secret="sa_order_secret",
+            kwarg=None,
+            marker=True,
+        ),
+        Case(
+            "supply-order-list",
+            "POST",
+            "supply.add_productionorder",
+            holder=DO,
+            lacker=NONE_H08,
+            expect=(ANON, 403, 403, 201, 400),
+            data=order_add,
+            **unit_add,
+        ),
+        Case(
+            "supply-order-detail",
+            "GET",
+            "supply.view_productionorder",
+            "sa_order",
+            UO,
+            NONE_U,
+            seen,
+            secret="sa_order_secret",
+        ),
+        Case(
+            "supply-order-cancel",
+            "POST",
+            "supply.change_productionorder",
+            "sa_order",
+            UO,
+            NONE_U,
+            write,
+            secret="sa_order_secret",
+            data=const(reason="Đổi kế hoạch"),
+        ),
+        # --- deliveries: recorded by the enterprise (ENT-B's officer may record, not on ENT-A's order: 400)
+        Case(
+            "supply-delivery-list",
+            "GET",
+            "supply.view_delivery",
+            "sa_delivery",
+            EO_A,
+            NONE_A,
+            listed,
+            secret="sa_delivery_secret",
+            kwarg=None,
+            marker=True,
+        ),
+        Case(
+            "supply-delivery-list",
+            "POST",
+            "supply.add_delivery",
+            "sa_order",
+            EO_A,
+            NONE_A,
+            (ANON, 400, 403, 201, 400),
+            secret="sa_order_secret",
+            kwarg=None,
+            data=lambda s, user, o: {"order": o.pk, "delivered_on": "2025-03-01", "quantity": 1},
+        ),
+        Case(
+            "supply-delivery-detail",
+            "GET",
+            "supply.view_delivery",
+            "sa_delivery",
+            EO_A,
+            NONE_A,
+            seen,
+            secret="sa_delivery_secret",
+        ),
+        Case(
+            "supply-delivery-accept",
+            "POST",
+            "supply.accept_delivery",
+            "sa_delivery",
+            UO,
+            NONE_U,
+            write,
+            secret="sa_delivery_secret",
+            data=const(accepted_on="2025-02-10", acceptance_number="NT-API-2"),
+        ),
+        # --- feedback of the customer unit
+        Case(
+            "supply-feedback-list",
+            "GET",
+            "supply.view_feedback",
+            "sa_feedback",
+            UO,
+            NONE_U,
+            listed,
+            secret="sa_feedback_secret",
+            kwarg=None,
+            marker=True,
+        ),
+        Case(
+            "supply-feedback-list",
+            "POST",
+            "supply.add_feedback",
+            "sa_delivery_ok",
+            UO,
+            NONE_U,
+            (ANON, 403, 403, 201, 400),
+            secret="sa_delivery_ok_secret",
+            kwarg=None,
+            data=lambda s, user, d: {"delivery": d.pk, "rating": 5, "comment": "Đạt yêu cầu"},
+        ),
+        # --- the optimiser (the Department's; seen by who holds it everywhere)
+        Case(
+            "supply-run-list",
+            "GET",
+            "supply.view_allocationrun",
+            "sa_run",
+            DO,
+            NONE_H08,
+            (ANON, 200, 403, 200, None),
+            kwarg=None,
+            marker=True,
+        ),
+        # the run (its job is queued, not audited)
+        Case(
+            "supply-run-list",
+            "POST",
+            "supply.add_allocationrun",
+            None,
+            DO,
+            NONE_H08,
+            (ANON, 403, 403, 201, None),
+            kwarg=None,
+            data=const(year=2031),
+        ),
+        Case(
+            "supply-run-detail", "GET", "supply.view_allocationrun", "sa_run", DO, NONE_H08, (ANON, 404, 403, 200, None)
+        ),
+        # an order and the run's state
+        Case(
+            "supply-run-accept",
+            "POST",
+            "supply.change_allocationrun",
+            "sa_run",
+            DO,
+            NONE_H08,
+            (ANON, 403, 403, 201, None),
+            data=run_accept,
+            writes=2,
+        ),
+        # --- matching and the domestic share
+        Case(
+            "supply-match",
+            "GET",
+            "supply.view_demandline",
+            "sa_line",
+            UO,
+            NONE_U,
+            listed,
+            secret="sa_line_secret",
+            kwarg=None,
+            marker=True,
+        ),
+        Case(
+            "supply-self-reliance",
+            "GET",
+            "supply.view_delivery",
+            None,
+            UO,
+            NONE_U,
+            (ANON, 200, 403, 200, None),
+            kwarg=None,
+        ),
+    ]
 
 
 CASES: list[Case] = [

@@ -400,3 +400,28 @@ def test_the_optimiser_proposes_and_the_officer_turns_the_proposal_into_orders(
     run.refresh_from_db()
     assert run.state == AllocationRun.State.ACCEPTED
     refused(lambda: services.allocation_accept(actor=scene.officer, run=run, rows=rows, **common), match="proposal")
+
+
+def test_the_optimiser_offers_only_products_with_a_price_to_order_at(scene, consolidated):
+    """A serial sub-assembly of the right class and group without a catalogue price (priced by its rollup)
+    matches the demand but is never the enterprise's 'cheapest' offer at 0 đồng."""
+    from cnan.supply import selectors
+
+    catalogue.product_create(
+        actor=None,
+        data={
+            "organization": scene.world.ent_a,
+            "code": "AGC-TAM",
+            "name": "Tấm chèn áo giáp (bán thành phẩm)",
+            "product_class": "support_tool",
+            "group": scene.group,
+        },
+    )
+    services.capacity_set(
+        actor=scene.ent_a, enterprise=scene.world.ent_a, product_group=scene.group, year=2026, units=60
+    )
+    (match,) = selectors.match_lines(user=scene.officer, lines=[consolidated])
+    assert {c.product.code for c in match.candidates} == {"AGC-01", "AGC-TAM"}
+    given = selectors.allocation_input(user=scene.officer, year=2026)
+    assert [(o.enterprise, o.unit_price) for o in given.problem.offers] == [(scene.world.ent_a.pk, 12_000_000.0)]
+    assert given.products[(consolidated.pk, scene.world.ent_a.pk)].code == "AGC-01"
