@@ -298,6 +298,16 @@ class ProductionOrder(ClassifiedModel, TimestampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PLACED, editable=False, db_index=True
     )
+    allocation_run = models.ForeignKey(
+        "AllocationRun",
+        verbose_name=_("allocation run"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="orders",
+        help_text=_("The optimiser's proposal this order was placed from, if any."),
+    )
     over_capacity_reason = models.TextField(
         _("reason to order beyond capacity"),
         blank=True,

@@ -555,12 +555,8 @@ def run_lines(*, user: Any, run: AllocationRun) -> tuple[list[RunLine], list[tup
 
 
 def run_orders(*, user: Any, run: AllocationRun) -> QuerySet[ProductionOrder]:
-    """The orders placed from an accepted run: for its lines, with its enterprises and products, since the
-    run was made (those the user may see)."""
-    keys = Q(pk__in=[])
-    for p in run.proposal:
-        keys |= Q(demand_line_id=p["line"], enterprise_id=p["enterprise"], product_id=p["product"])
-    return order_list(user=user).filter(keys, year=run.year, created_at__gte=run.created_at).order_by("number")
+    """The orders placed from an accepted run (those the user may see)."""
+    return order_list(user=user).filter(allocation_run=run).order_by("number")
 
 
 def plan_state_counts(*, user: Any) -> dict[str, int]:

@@ -292,10 +292,13 @@ def capacity_check(order: ProductionOrder) -> tuple[int, int] | None:
 
 
 @transaction.atomic
-def order_create(*, actor: Any, data: Mapping[str, Any]) -> ProductionOrder:
-    """Place an order for a customer unit. Beyond the enterprise's capacity it is refused with a warning
-    unless a reason to proceed is given (kept on the order)."""
-    order = ProductionOrder(**_pick(data, ORDER_FIELDS))
+def order_create(
+    *, actor: Any, data: Mapping[str, Any], allocation_run: AllocationRun | None = None
+) -> ProductionOrder:
+    """Place an order for a customer unit (from an optimiser's proposal when ``allocation_run`` is given).
+    Beyond the enterprise's capacity it is refused with a warning unless a reason to proceed is given (kept on
+    the order)."""
+    order = ProductionOrder(**_pick(data, ORDER_FIELDS), allocation_run=allocation_run)
     if order.customer_id:
         require(actor, "supply.add_productionorder", order.customer)
     if order.product_id and actor is not None and not has_perm(actor, "catalogue.view_product", order.product):
@@ -555,6 +558,7 @@ def allocation_accept(
                     "due_on": due_on,
                     "over_capacity_reason": (reasons or {}).get(k, ""),
                 },
+                allocation_run=run,
             )
         )
     if not orders:

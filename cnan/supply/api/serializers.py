@@ -313,11 +313,12 @@ class ProductionOrderSerializer(serializers.ModelSerializer):
             "due_on",
             "status",
             "over_capacity_reason",
+            "allocation_run",
             *CLASSIFICATION,
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "status", "created_at", "updated_at"]
+        read_only_fields = ["id", "status", "allocation_run", "created_at", "updated_at"]
         validators: list = []  # the number once: the model's unique check, through the service
 
 

@@ -397,6 +397,7 @@ def test_the_optimiser_proposes_and_the_officer_turns_the_proposal_into_orders(
     )
     assert sorted(o.quantity for o in orders) == [30, 65]
     assert {o.customer for o in orders} == {scene.unit} and all(o.demand_line == consolidated for o in orders)
+    assert set(run.orders.all()) == set(orders)  # each order keeps the proposal it came from
     run.refresh_from_db()
     assert run.state == AllocationRun.State.ACCEPTED
     refused(lambda: services.allocation_accept(actor=scene.officer, run=run, rows=rows, **common), match="proposal")
