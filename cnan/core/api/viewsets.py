@@ -73,3 +73,17 @@ class ScopedModelViewSet(
         instance = self.get_object()
         self.service_delete(actor=request.user, instance=instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def crud_schema(noun: str, *, listed: str, delete_note: str = "") -> Any:
+    """The OpenAPI summaries of a plain create/read/update/delete viewset of ``noun``."""
+    from drf_spectacular.utils import extend_schema, extend_schema_view
+
+    return extend_schema_view(
+        list=extend_schema(summary=listed),
+        retrieve=extend_schema(summary=f"A {noun}"),
+        create=extend_schema(summary=f"Record a {noun}"),
+        update=extend_schema(summary=f"Replace a {noun}'s fields"),
+        partial_update=extend_schema(summary=f"Change some of a {noun}'s fields"),
+        destroy=extend_schema(summary=f"Delete a {noun}{delete_note}"),
+    )

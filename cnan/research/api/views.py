@@ -22,14 +22,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from cnan.core import services as core_services
 from cnan.core.api.pagination import KeysetPagination
-from cnan.core.api.permissions import ScopedModelPermission
-from cnan.core.api.viewsets import ScopedModelViewSet
-from cnan.core.permissions import grants_for, perm_name
+from cnan.core.api.permissions import ActionPermission
+from cnan.core.api.viewsets import ScopedModelViewSet, crud_schema
 
 from .. import selectors, services
 from ..filters import (
@@ -52,36 +50,8 @@ from ..models import (
 )
 from . import serializers as s
 
-_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 MANAGE = "research.manage_researchtask"
 CHANGE_TASK = "research.change_researchtask"
-
-
-class ResearchPermission(ScopedModelPermission):
-    """The one rule: a call needs its permission somewhere (else 403); the selector then makes the record
-    visible (else 404) and the service checks the permission on the side it acts for (403).
-
-    ``view.action_permissions`` names what an action needs when it is not the model's own
-    ``<action>_<model>``: a codename, a ``{method: codename}`` map, or ``(view) -> codename``."""
-
-    def required(self, request: Any, view: Any) -> str:
-        rule = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
-        if callable(rule):
-            return rule(view)
-        if isinstance(rule, dict) and request.method in rule:
-            return rule[request.method]
-        if isinstance(rule, str) and request.method not in SAFE_METHODS:
-            return rule
-        act = "view" if request.method in SAFE_METHODS else _ACTIONS.get(request.method, "change")
-        return perm_name(self._model(view), act)
-
-    def has_permission(self, request, view) -> bool:
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return grants_for(request.user).scope(self.required(request, view)) is not None
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return True  # the selector made it visible; the service checks the write on the right side
 
 
 def _gate_perm(view: Any) -> str:
@@ -94,7 +64,7 @@ def _gate_perm(view: Any) -> str:
 
 
 class _Base(ScopedModelViewSet):
-    permission_classes = [ResearchPermission]
+    permission_classes = [ActionPermission]
     action_permissions: dict[str, Any] = {}
     getter: Callable[..., Any]
 
@@ -102,17 +72,6 @@ class _Base(ScopedModelViewSet):
         obj = type(self).getter(user=self.request.user, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, obj)
         return obj
-
-
-def _crud_schema(noun: str, *, listed: str, delete_note: str = "") -> Callable:
-    return extend_schema_view(
-        list=extend_schema(summary=listed),
-        retrieve=extend_schema(summary=f"A {noun}"),
-        create=extend_schema(summary=f"Record a {noun}"),
-        update=extend_schema(summary=f"Replace a {noun}'s fields"),
-        partial_update=extend_schema(summary=f"Change some of a {noun}'s fields"),
-        destroy=extend_schema(summary=f"Delete a {noun}{delete_note}"),
-    )
 
 
 # --- tasks ---------------------------------------------------------------------------------------------
@@ -283,7 +242,7 @@ class MilestoneViewSet(
 
     queryset = Milestone.objects.none()
     serializer_class = s.MilestoneSerializer
-    permission_classes = [ResearchPermission]
+    permission_classes = [ActionPermission]
     action_permissions = {
         "update": CHANGE_TASK,
         "partial_update": CHANGE_TASK,
@@ -339,7 +298,7 @@ class MilestoneViewSet(
 # --- outputs, filings, transfers, cooperation, groups -----------------------------------------------------
 
 
-@_crud_schema("task's output", listed="Outputs of S&T tasks")
+@crud_schema("task's output", listed="Outputs of S&T tasks")
 class OutputViewSet(_Base):
     """Prototypes, products, processes, software, standards and publications of the tasks."""
 
@@ -362,7 +321,7 @@ class OutputViewSet(_Base):
         services.output_delete(actor=actor, instance=instance)
 
 
-@_crud_schema("IP filing", listed="IP filings")
+@crud_schema("IP filing", listed="IP filings")
 class IPFilingViewSet(_Base):
     """Applications for inventions, utility solutions, industrial designs and software copyrights."""
 
@@ -401,7 +360,7 @@ class IPFilingViewSet(_Base):
         return Response(s.IPFilingSerializer(fresh, context=self.get_serializer_context()).data)
 
 
-@_crud_schema("technology transfer", listed="Technology transfers")
+@crud_schema("technology transfer", listed="Technology transfers")
 class TechTransferViewSet(_Base):
     """Technology transfers into, out of and within the industry."""
 
@@ -422,7 +381,7 @@ class TechTransferViewSet(_Base):
         services.transfer_delete(actor=actor, instance=instance)
 
 
-@_crud_schema("cooperation agreement", listed="Cooperation agreements")
+@crud_schema("cooperation agreement", listed="Cooperation agreements")
 class CooperationViewSet(_Base):
     """Cooperation agreements with domestic and foreign partners."""
 
@@ -443,7 +402,7 @@ class CooperationViewSet(_Base):
         services.cooperation_delete(actor=actor, instance=instance)
 
 
-@_crud_schema("research group", listed="Research groups")
+@crud_schema("research group", listed="Research groups")
 class ResearchGroupViewSet(_Base):
     """Research groups of schools, academies and institutes."""
 
@@ -483,7 +442,7 @@ class GateMinutesView(generics.GenericAPIView):
     """A gate's minutes, for whoever may see the task (its classification included); 404 for anyone else."""
 
     queryset = GateEvent.objects.none()
-    permission_classes = [ResearchPermission]
+    permission_classes = [ActionPermission]
     filter_backends: list = []
     pagination_class = None
 

@@ -10,7 +10,6 @@ validation, audit in one transaction): a service's ``ValidationError`` answers 4
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -23,13 +22,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from cnan.catalogue.models import ProductClass
-from cnan.core.api.permissions import ScopedModelPermission
-from cnan.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
-from cnan.core.permissions import grants_for, perm_name
+from cnan.core.api.permissions import ActionPermission
+from cnan.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, crud_schema
 from cnan.organizations.models import Organization
 
 from .. import selectors, services
@@ -48,39 +45,7 @@ from ..models import (
 )
 from . import serializers as s
 
-_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 CHANGE_PLAN = "supply.change_demandplan"
-
-
-class SupplyPermission(ScopedModelPermission):
-    """The one rule: a call needs its permission somewhere (else 403); the selector then makes the record
-    visible (else 404) and the service checks the permission on the side it acts for (403).
-
-    ``view.action_permissions`` names what an action needs when it is not the model's own
-    ``<action>_<model>``: a codename, a ``{method: codename}`` map, or ``(view) -> codename``; a view without
-    a model names it in ``required_perm``."""
-
-    def required(self, request: Any, view: Any) -> str:
-        rule = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
-        if callable(rule):
-            return rule(view)
-        if isinstance(rule, dict) and request.method in rule:
-            return rule[request.method]
-        if isinstance(rule, str) and request.method not in SAFE_METHODS:
-            return rule
-        fixed = getattr(view, "required_perm", None)
-        if fixed:
-            return fixed
-        act = "view" if request.method in SAFE_METHODS else _ACTIONS.get(request.method, "change")
-        return perm_name(self._model(view), act)
-
-    def has_permission(self, request, view) -> bool:
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return grants_for(request.user).scope(self.required(request, view)) is not None
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return True  # the selector made it visible; the service checks the write on the right side
 
 
 def _transition_perm(view: Any) -> str:
@@ -100,7 +65,7 @@ def _found(qs: QuerySet, pk: Any) -> Any:
 
 
 class _Read(ScopedReadOnlyViewSet):
-    permission_classes = [SupplyPermission]
+    permission_classes = [ActionPermission]
     action_permissions: dict[str, Any] = {}
 
     def get_object(self):
@@ -126,7 +91,7 @@ class _Read(ScopedReadOnlyViewSet):
 
 
 class _Crud(ScopedModelViewSet):
-    permission_classes = [SupplyPermission]
+    permission_classes = [ActionPermission]
     action_permissions: dict[str, Any] = {}
     get_object = _Read.get_object
     _fresh = _Read._fresh
@@ -147,17 +112,6 @@ class _Crud(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         obj = self.service_update(actor=request.user, instance=instance, data=dict(serializer.validated_data))
         return Response(self._fresh(obj))
-
-
-def _crud_schema(noun: str, *, listed: str, delete_note: str = "") -> Callable:
-    return extend_schema_view(
-        list=extend_schema(summary=listed),
-        retrieve=extend_schema(summary=f"A {noun}"),
-        create=extend_schema(summary=f"Record a {noun}"),
-        update=extend_schema(summary=f"Replace a {noun}'s fields"),
-        partial_update=extend_schema(summary=f"Change some of a {noun}'s fields"),
-        destroy=extend_schema(summary=f"Delete a {noun}{delete_note}"),
-    )
 
 
 # --- demand ----------------------------------------------------------------------------------------------
@@ -231,7 +185,7 @@ class DemandPlanViewSet(_Crud):
         return Response(s.PlanEventSerializer(selectors.plan_events(user=request.user, plan=plan), many=True).data)
 
 
-@_crud_schema("demand line", listed="Demand lines", delete_note=" (while its plan is a draft or returned)")
+@crud_schema("demand line", listed="Demand lines", delete_note=" (while its plan is a draft or returned)")
 class DemandLineViewSet(_Crud):
     """The lines of the plans the user may see. Adding, changing or deleting a line needs the right to change
     its plan, and the plan a draft or returned."""
@@ -284,7 +238,7 @@ class CapacityViewSet(mixins.CreateModelMixin, _Read):
         return Response(self._fresh(capacity), status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
-@_crud_schema("imported purchase", listed="Imported purchases")
+@crud_schema("imported purchase", listed="Imported purchases")
 class ImportPurchaseViewSet(_Crud):
     """Equipment the units bought from abroad: the baseline of the domestic share."""
 
@@ -416,7 +370,7 @@ class FeedbackViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.G
     queryset = Feedback.objects.none()
     filterset_class = FeedbackFilterSet
     serializer_class = s.FeedbackSerializer
-    permission_classes = [SupplyPermission]
+    permission_classes = [ActionPermission]
 
     def get_queryset(self):
         user = self.request.user
@@ -502,7 +456,7 @@ class MatchView(generics.ListAPIView):
     """Each demand line the user may see against the domestic products that can supply it."""
 
     queryset = DemandLine.objects.none()
-    permission_classes = [SupplyPermission]
+    permission_classes = [ActionPermission]
     required_perm = "supply.view_demandline"
     filterset_class = MatchFilterSet
     serializer_class = s.MatchSerializer
@@ -533,7 +487,7 @@ class SelfRelianceView(generics.GenericAPIView):
     """The domestic share of the force's equipment, of what the user may see."""
 
     queryset = ImportPurchase.objects.none()
-    permission_classes = [SupplyPermission]
+    permission_classes = [ActionPermission]
     required_perm = "supply.view_delivery"
     filter_backends: list = []
     pagination_class = None
