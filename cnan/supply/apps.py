@@ -10,9 +10,24 @@ class SupplyConfig(AppConfig):
     def ready(self) -> None:
         from cnan.accounts import roles
 
+        from cnan.core import search
+
+        from .models import ImportPurchase, ProductionOrder
         from .views import register_pages
 
         register_pages()
+        search.register(
+            ProductionOrder,
+            icon="bi-truck",
+            order=60,
+            subtitle=lambda o: f"{o.year} · {o.get_status_display()}",
+        )
+        search.register(
+            ImportPurchase,
+            icon="bi-globe",
+            order=64,
+            subtitle=lambda p: f"{p.year} · {p.get_product_class_display()}",
+        )
 
         # The Department consolidates demand and places orders; operational units declare their demand,
         # record their imported purchases, accept deliveries and give feedback; enterprises keep their

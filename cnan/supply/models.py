@@ -214,6 +214,8 @@ class ImportPurchase(ClassifiedModel, TimestampedModel):
 
     objects = RestrictedQuerySet.as_manager()
     scope_lookup = "unit__path"
+    search_fields = ("description",)
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("imported purchase")
@@ -316,6 +318,8 @@ class ProductionOrder(ClassifiedModel, TimestampedModel):
 
     objects = RestrictedQuerySet.as_manager()
     scope_lookup = ("customer__path", "enterprise__path")
+    search_fields = ("number", "over_capacity_reason")
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("production order")

@@ -426,3 +426,34 @@ def test_the_optimiser_offers_only_products_with_a_price_to_order_at(scene, cons
     given = selectors.allocation_input(user=scene.officer, year=2026)
     assert [(o.enterprise, o.unit_price) for o in given.problem.offers] == [(scene.world.ent_a.pk, 12_000_000.0)]
     assert given.products[(consolidated.pk, scene.world.ent_a.pk)].code == "AGC-01"
+
+
+def test_search_finds_orders_and_imported_purchases_on_their_side_only(scene, consolidated, client):
+    from django.urls import reverse
+
+    services.capacity_set(
+        actor=scene.ent_a, enterprise=scene.world.ent_a, product_group=scene.group, year=2026, units=100
+    )
+    services.order_create(actor=scene.officer, data=order_data(scene, consolidated, number="ĐH-TÌM-01"))
+    services.import_create(
+        actor=scene.uo,
+        data={
+            "unit": scene.unit,
+            "year": 2025,
+            "product_class": "support_tool",
+            "description": "Mũ chống đạn nhập khẩu",
+            "country": "IL",
+            "quantity": 10,
+            "value": Decimal("50000000"),
+        },
+    )
+
+    def hits(user, q):
+        client.force_login(user)
+        return client.get(reverse("core:search"), {"q": q}).content.decode()
+
+    assert "ĐH-TÌM-01" in hits(scene.ent_a, "dh-tim")  # the enterprise's side, without diacritics
+    assert "ĐH-TÌM-01" in hits(scene.uo, "DH TIM 01")  # the customer's side
+    assert "ĐH-TÌM-01" not in hits(scene.ent_b, "dh-tim")  # neither side
+    assert "Mũ chống đạn nhập khẩu" in hits(scene.uo, "mu chong dan")
+    assert "Mũ chống đạn nhập khẩu" not in hits(scene.ent_b, "mu chong dan")
