@@ -9,7 +9,6 @@ class SupplyConfig(AppConfig):
 
     def ready(self) -> None:
         from cnan.accounts import roles
-
         from cnan.core import search
 
         from .models import ImportPurchase, ProductionOrder
