@@ -84,6 +84,12 @@ class DemandPlanTable(PortalTable):
     def render_total_value(self, value):
         return money(value)
 
+    def render_year(self, value):
+        return str(value)  # a year, not a number with a thousands separator
+
+    def value_year(self, value):
+        return value
+
 
 class DemandLineTable(PortalTable):
     plan = tables.Column(verbose_name=_("Demand plan"), order_by=("plan__year", "plan__unit__code"))
@@ -192,6 +198,12 @@ class CapacityTable(PortalTable):
     def value_product_group(self, value):
         return str(value)
 
+    def render_year(self, value):
+        return str(value)  # a year, not a number with a thousands separator
+
+    def value_year(self, value):
+        return value
+
 
 class ImportPurchaseTable(PortalTable):
     description = tables.Column(verbose_name=_("Description"), linkify=True, attrs={"td": {"class": "col-name"}})
@@ -222,3 +234,9 @@ class ImportPurchaseTable(PortalTable):
 
     def render_value(self, value):
         return money(value)
+
+    def render_year(self, value):
+        return str(value)  # a year, not a number with a thousands separator
+
+    def value_year(self, value):
+        return value

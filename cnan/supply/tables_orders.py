@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 import django_tables2 as tables
 
 from cnan.core.tables import PortalTable
 
 from .models import Delivery, Feedback, ProductionOrder
+from .tables_demand import money
 
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 STATUS_COLOURS = {
@@ -20,26 +22,22 @@ STATUS_COLOURS = {
 }
 
 
-def money(value) -> str:
-    """A VND amount with dots between thousands (both languages' lists read it the same way)."""
-    return "—" if value is None else f"{value:,.0f}".replace(",", ".")
-
-
-def _code(value) -> str:
-    return value.code if value is not None else "—"
+def _name(value) -> str:
+    """A party by its name, as the demand lists and the other areas' lists show organisations."""
+    return value.name if value is not None else "—"
 
 
 class OrderTable(PortalTable):
     order = tables.Column(
-        verbose_name=_("Order"),
+        verbose_name=pgettext_lazy("production order", "Order"),
         accessor="number",
         order_by=("number",),
         linkify=("supply:order_detail", {"pk": tables.A("pk")}),
         attrs={"td": {"class": "col-name"}},
     )
     mode = tables.Column(verbose_name=_("Mode"))
-    customer = tables.Column(verbose_name=_("Customer unit"), order_by=("customer__code",))
-    enterprise = tables.Column(verbose_name=_("Enterprise"), order_by=("enterprise__code",))
+    customer = tables.Column(verbose_name=_("Customer unit"), order_by=("customer__name",))
+    enterprise = tables.Column(verbose_name=_("Enterprise"), order_by=("enterprise__name",))
     product = tables.Column(verbose_name=_("Product"), order_by=("product__code",))
     product_class = tables.Column(
         verbose_name=_("Product class"), accessor="product__product_class", order_by=("product__product_class",)
@@ -84,16 +82,16 @@ class OrderTable(PortalTable):
         return str(record)
 
     def render_customer(self, value):
-        return _code(value)
+        return _name(value)
 
     def value_customer(self, value):
-        return _code(value)
+        return _name(value)
 
     def render_enterprise(self, value):
-        return _code(value)
+        return _name(value)
 
     def value_enterprise(self, value):
-        return _code(value)
+        return _name(value)
 
     def render_product(self, value):
         return value.name
@@ -106,6 +104,12 @@ class OrderTable(PortalTable):
 
     def value_product_class(self, record):
         return record.product.get_product_class_display()
+
+    def render_year(self, value):
+        return str(value)  # a year, not a number with a thousands separator
+
+    def value_year(self, value):
+        return value
 
     def render_unit_price(self, value):
         return money(value)
@@ -136,12 +140,14 @@ class DeliveryTable(PortalTable):
         linkify=lambda record: record.get_absolute_url(),
         attrs={"td": {"class": "col-name"}},
     )
-    order = tables.Column(verbose_name=_("Order"), order_by=("order__number",), linkify=True)
+    order = tables.Column(
+        verbose_name=pgettext_lazy("production order", "Order"), order_by=("order__number",), linkify=True
+    )
     customer = tables.Column(
-        verbose_name=_("Customer unit"), accessor="order__customer", order_by=("order__customer__code",)
+        verbose_name=_("Customer unit"), accessor="order__customer", order_by=("order__customer__name",)
     )
     enterprise = tables.Column(
-        verbose_name=_("Enterprise"), accessor="order__enterprise", order_by=("order__enterprise__code",)
+        verbose_name=_("Enterprise"), accessor="order__enterprise", order_by=("order__enterprise__name",)
     )
     product = tables.Column(verbose_name=_("Product"), accessor="order__product", order_by=("order__product__code",))
     delivered_on = tables.DateColumn(verbose_name=_("Delivered on"), format="d/m/Y")
@@ -181,16 +187,16 @@ class DeliveryTable(PortalTable):
         return value.number
 
     def render_customer(self, value):
-        return _code(value)
+        return _name(value)
 
     def value_customer(self, value):
-        return _code(value)
+        return _name(value)
 
     def render_enterprise(self, value):
-        return _code(value)
+        return _name(value)
 
     def value_enterprise(self, value):
-        return _code(value)
+        return _name(value)
 
     def render_product(self, value):
         return value.name
@@ -212,12 +218,12 @@ class FeedbackTable(PortalTable):
     customer = tables.Column(
         verbose_name=_("Customer unit"),
         accessor="delivery__order__customer",
-        order_by=("delivery__order__customer__code",),
+        order_by=("delivery__order__customer__name",),
     )
     enterprise = tables.Column(
         verbose_name=_("Enterprise"),
         accessor="delivery__order__enterprise",
-        order_by=("delivery__order__enterprise__code",),
+        order_by=("delivery__order__enterprise__name",),
     )
     product = tables.Column(
         verbose_name=_("Product"), accessor="delivery__order__product", order_by=("delivery__order__product__code",)
@@ -238,16 +244,16 @@ class FeedbackTable(PortalTable):
         return str(value)
 
     def render_customer(self, value):
-        return _code(value)
+        return _name(value)
 
     def value_customer(self, value):
-        return _code(value)
+        return _name(value)
 
     def render_enterprise(self, value):
-        return _code(value)
+        return _name(value)
 
     def value_enterprise(self, value):
-        return _code(value)
+        return _name(value)
 
     def render_product(self, value):
         return value.name

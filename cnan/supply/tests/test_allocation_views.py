@@ -22,7 +22,7 @@ from cnan.core.testing import database_state, login
 from cnan.organizations import services as org_services
 from cnan.organizations.models import Organization, ProductGroup
 from cnan.supply import services
-from cnan.supply.models import AllocationRun, ForceType, ProductionOrder
+from cnan.supply.models import AllocationRun, DemandLine, ForceType, ProductionOrder
 
 STATE = ("supply", "core")
 
@@ -150,6 +150,69 @@ def test_matching_filters_by_status_and_refuses_a_bad_filter(scene, page):
     assert client.get(reverse("supply:match"), {"status": "whatever", "export": "csv"}).status_code == 400
 
 
+def test_choosing_a_status_keeps_the_whole_summary(scene, page):
+    response = page(scene.officer).get(reverse("supply:match"), {"status": "none"})
+    assert [r["match"].line for r in response.context["rows"]] == [scene.craft]
+    summary = {s["key"]: s["count"] for s in response.context["summary"]}
+    assert summary == {"domestic": 0, "partial": 1, "imports": 0, "none": 1}
+    assert 'data-status="none" class="table-active"' in response.content.decode()
+
+
+def test_matching_offers_an_order_only_for_a_consolidated_line_with_units_left_to_order(scene, page):
+    common = {
+        "mode": "ordering",
+        "customer": scene.unit,
+        "product": scene.vest,
+        "demand_line": DemandLine.objects.get(pk=scene.vests.pk),  # its plan consolidated since the scene was built
+        "year": 2026,
+        "unit_price": Decimal("12000000"),
+        "price_basis": "estimate",
+        "funding": "ministry",
+        "ordered_on": dt.date(2026, 1, 15),
+        "due_on": dt.date(2026, 6, 30),
+    }
+    services.order_create(
+        actor=scene.officer,
+        data={**common, "number": "ĐH-1", "enterprise": scene.world.ent_a, "quantity": 40},
+    )
+    draft = services.plan_create(actor=scene.uo, data={"unit": scene.unit, "year": 2027})
+    draft_line = services.line_create(
+        actor=scene.uo,
+        plan=draft,
+        data={
+            "product_class": "support_tool",
+            "product_group": scene.group,
+            "specification": "Áo giáp nhẹ",
+            "quantity": 5,
+            "unit_value": Decimal("9000000"),
+            "needed_by": dt.date(2027, 6, 30),
+            "force_type": ForceType.INVESTIGATION,
+        },
+    )
+    client = page(scene.officer)
+    response = client.get(reverse("supply:match"))
+    rows = {r["match"].line: r for r in response.context["rows"]}
+    assert rows[scene.vests]["to_order"] == 60 and rows[scene.vests]["order_url"]
+    assert 'data-to-order="60"' in response.content.decode()
+    assert client.get(rows[scene.vests]["order_url"]).status_code == 200
+    # a draft's line has candidates but no order is placed from it (the order page would refuse it)
+    assert rows[draft_line]["match"].candidates and rows[draft_line]["order_url"] is None
+    assert rows[draft_line]["to_order"] is None
+    # once every unit is ordered, no button leads to an order of nothing
+    services.order_create(
+        actor=scene.officer,
+        data={
+            **common,
+            "number": "ĐH-2",
+            "enterprise": scene.world.ent_a,
+            "quantity": 60,
+            "over_capacity_reason": "Tăng ca",
+        },
+    )
+    rows = {r["match"].line: r for r in client.get(reverse("supply:match")).context["rows"]}
+    assert rows[scene.vests]["to_order"] == 0 and rows[scene.vests]["order_url"] is None
+
+
 def test_matching_exports_every_line_with_its_status(scene, page):
     client = page(scene.officer)
     response = client.get(reverse("supply:match"), {"export": "csv"})
@@ -225,6 +288,21 @@ def test_only_the_department_uses_the_optimiser(scene, page, django_capture_on_c
     assert {"supply:match", "supply:run_list"} <= menu(scene.officer)
     assert "supply:match" in menu(scene.uo) and "supply:run_list" not in menu(scene.uo)
     assert "supply:run_list" not in menu(scene.ent_a)
+    # the supply area follows the work: demand, matching and the optimiser, orders and what follows them,
+    # then the enterprises' capacity and the imported baseline
+    supply = next(area for area in menu_for(scene.officer) if area.area.key == "supply")
+    assert [item.url_name for item, _url in supply.items] == [
+        "supply:dashboard",
+        "supply:plan_list",
+        "supply:line_list",
+        "supply:match",
+        "supply:run_list",
+        "supply:order_list",
+        "supply:delivery_list",
+        "supply:feedback_list",
+        "supply:capacity_list",
+        "supply:import_list",
+    ]
 
 
 def test_a_run_shows_its_proposal_beside_the_greedy_baseline_with_explanations(
@@ -240,6 +318,9 @@ def test_a_run_shows_its_proposal_beside_the_greedy_baseline_with_explanations(
     assert response.context["figures"]["share"] == "90.0 %"
     assert "Supplied in part (90 of 100 units)" in text and scene.world.ent_a.name in text
     assert "Not supplied" not in text
+    # each line opens its demand plan at the line, with its units in words
+    assert f'href="{scene.vests.get_absolute_url()}" data-line-link="{scene.vests.pk}"' in text
+    assert "100 units to order" in text
     by_code = {line["line"]: line for line in response.context["lines"]}
     assert by_code[scene.vests]["code"] == "short_capacity"
     assert sorted(r["units"] for r in by_code[scene.vests]["rows"]) == [30, 60]
@@ -350,6 +431,14 @@ def test_the_adjusted_proposal_becomes_orders_all_or_nothing(scene, page, django
     assert [o.number for o in page_.context["orders"]] == ["PB-2026-0001"]
     assert orders[0].get_absolute_url() in page_.content.decode()
     assert not page_.context["may_accept"]
+    # the order's page links back to the run it was placed from, for who sees the runs
+    order_page = client.get(orders[0].get_absolute_url())
+    assert order_page.context["run"] == run and f'href="{run.get_absolute_url()}" id="order-run"' in (
+        order_page.content.decode()
+    )
+    unit_page = page(scene.uo).get(orders[0].get_absolute_url())
+    assert unit_page.status_code == 200 and unit_page.context["run"] is None
+    assert 'id="order-run"' not in unit_page.content.decode()
     # accepted once only
     before = database_state(STATE)
     assert client.post(url, accept_data(run, units)).status_code == 422

@@ -424,6 +424,30 @@ def test_import_purchase_crud_and_list_filters(scene):
     assert not ImportPurchase.objects.exists()
 
 
+def test_the_lists_show_years_without_a_thousands_separator(scene):
+    client = client_for(scene.uo)
+    data = {
+        "unit": scene.unit.pk,
+        "year": 2024,
+        "product_class": "support_tool",
+        "description": "Áo giáp nhập khẩu",
+        "country": "IL",
+        "quantity": 50,
+        "value": "900000000",
+        "classification": 0,
+    }
+    assert client.post(reverse("supply:import_add"), data).status_code == 302
+    year = scene.plan.year
+    for language in ("en", "vi"):
+        client = client_for(scene.uo, language)
+        for name, shown in (("supply:plan_list", year), ("supply:import_list", 2024)):
+            text = client.get(reverse(name)).content.decode()
+            assert f">{shown}<" in text, (name, language)
+            assert f"{shown // 1000}.{shown % 1000:03d}" not in text and f"{shown:,}" not in text, (name, language)
+    rows = csv_rows(client.get(reverse("supply:import_list"), {"export": "csv"}))
+    assert rows[1][rows[0].index("Năm")] == "2024"
+
+
 @pytest.mark.parametrize(
     ("language", "words"),
     [("en", ["Submit", "Draft", "Quantity", "Demand plans"]), ("vi", ["Gửi", "Dự thảo", "Số lượng"])],

@@ -302,6 +302,29 @@ def test_lists_filter_sort_and_export(s, page, make_user):
     assert page(make_user("lab_officer", s.world.ent_a)).get(orders).status_code == 403
 
 
+def test_the_lists_name_the_parties_and_read_years_and_money_alike_in_both_languages(s, page):
+    order = place(s)
+    delivery = services.delivery_create(
+        actor=s.ent_a, order=order, data={"delivered_on": dt.date(2026, 3, 1), "quantity": 4}
+    )
+    services.delivery_accept(actor=s.uo, delivery=delivery, accepted_on=dt.date(2026, 3, 2), acceptance_number="NT")
+    services.feedback_create(actor=s.uo, delivery=delivery, data={"rating": 4, "comment": "Tốt"})
+    for language, money in (("en", "11,500,000"), ("vi", "11.500.000")):
+        client = page(s.officer, language)
+        for url in (reverse("supply:order_list"), reverse("supply:delivery_list"), reverse("supply:feedback_list")):
+            text = client.get(url).content.decode()
+            # the customer unit and the enterprise by name, as the demand lists and the other areas show them
+            assert s.unit.name in text and s.world.ent_a.name in text, url
+        text = client.get(reverse("supply:order_list")).content.decode()
+        assert ">2026<" in text and "2,026" not in text and "2.026" not in text  # a year, not a number
+        assert money in text  # the unit price, grouped as the language groups the dashboard's and demand's
+        # "Order" is a production order, not the sort order Django's own catalogue translates the word as
+        assert "Thứ tự" not in text
+        assert "Thứ tự" not in client.get(order.get_absolute_url()).content.decode()
+    rows = _csv(page(s.officer).get(reverse("supply:order_list") + "?export=csv"))
+    assert rows[1][rows[0].index("Customer unit")] == s.unit.name and rows[1][rows[0].index("Year")] == "2026"
+
+
 def test_the_pages_read_in_both_languages(s, page):
     order = place(s)
     for language in ("en", "vi"):

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -30,7 +31,7 @@ from cnan.core.views.generic import ObjectListView, PortalView, attach_errors, h
 from .. import selectors, services
 from ..filters_allocation import MATCH_STATUS_CHOICES, MatchFilterSet, RunFilterSet
 from ..forms_allocation import AcceptForm, RunStartForm, row_formset
-from ..models import AllocationRun, DemandLine
+from ..models import AllocationRun, DemandLine, DemandPlan, ProductionOrder
 from ..tables_allocation import AllocationRunTable, percent
 
 MATCH_PAGE_SIZE = 50
@@ -148,6 +149,25 @@ def match_export_rows(matches: list[selectors.Match]) -> list[list[Any]]:
     return rows
 
 
+def units_to_order(lines: list[DemandLine]) -> dict[int, int]:
+    """Units of each consolidated plan's line not yet ordered (cancelled orders aside), as
+    ``selectors.line_left`` counts them, in one query for a page of lines; lines of plans not yet
+    consolidated are left out (no order is placed from them)."""
+    consolidated = [line for line in lines if line.plan.state == DemandPlan.State.CONSOLIDATED]
+    ordered = (
+        dict(
+            ProductionOrder.objects.filter(demand_line__in=consolidated)
+            .exclude(status=ProductionOrder.Status.CANCELLED)
+            .order_by()
+            .values_list("demand_line")
+            .annotate(n=Sum("quantity"))
+        )
+        if consolidated
+        else {}
+    )
+    return {line.pk: max(0, line.quantity - int(ordered.get(line.pk) or 0)) for line in consolidated}
+
+
 class MatchView(PortalView):
     """The demand lines the user may see, each against the domestic products that could supply it."""
 
@@ -158,12 +178,19 @@ class MatchView(PortalView):
             raise PermissionDenied
         filterset = MatchFilterSet(request.GET or None, queryset=DemandLine.objects.none(), request=request)
         status = 200
+        # the summary counts every status under the other filters (choosing a status keeps its rows, it does
+        # not zero the others' counts)
+        others = request.GET.copy()
+        wanted = others.pop("status", [""])[-1]
         try:
-            matches = selectors.match_list(user=request.user, filters=request.GET)
+            if wanted and wanted not in dict(MATCH_STATUS_CHOICES):
+                raise ValidationError(_("Unknown match status."))
+            every = selectors.match_list(user=request.user, filters=others)
         except ValidationError:
             filterset.is_valid()
             mark_invalid(filterset.form)
-            matches, status = [], 400
+            every, status = [], 400
+        matches = [m for m in every if m.status == wanted] if wanted else every
         style_form(filterset.form, small=True)
         fmt = request.GET.get("export")
         if fmt is not None:
@@ -185,20 +212,29 @@ class MatchView(PortalView):
         may_propose = has_perm(request.user, "research.add_researchtask")
         order_add = _url("supply:order_add") if has_perm(request.user, "supply.add_productionorder") else None
         unmet = [m.line for m in matches if m.status == "none"]
-        rows = [
-            {
-                "match": m,
-                "value": m.line.unit_value * m.line.quantity,
-                "left": sum(c.left for c in m.candidates),
-                "order_url": f"{order_add}?{urlencode({'line': m.line.pk})}" if order_add and m.candidates else None,
-                "task_url": task_proposal_url([m.line]) if may_propose and m.status == "none" else None,
-            }
-            for m in page.object_list
-        ]
+        to_order = units_to_order([m.line for m in page.object_list])
+        rows = []
+        for m in page.object_list:
+            left_to_order = to_order.get(m.line.pk)
+            rows.append(
+                {
+                    "match": m,
+                    "value": m.line.unit_value * m.line.quantity,
+                    "left": sum(c.left for c in m.candidates),
+                    # None: the plan is not consolidated yet, so no order is placed from its lines
+                    "to_order": left_to_order,
+                    # the order page takes only a consolidated plan's line, and one with units left to order
+                    "order_url": f"{order_add}?{urlencode({'line': m.line.pk})}"
+                    if order_add and m.candidates and left_to_order
+                    else None,
+                    "task_url": task_proposal_url([m.line]) if may_propose and m.status == "none" else None,
+                }
+            )
         context = {
             "title": _("Domestic matching"),
             "filter_form": filterset.form,
-            "summary": match_summary(matches),
+            "summary": match_summary(every),
+            "status": wanted,
             "rows": rows,
             "page": page,
             "export_formats": sorted(exports.FORMATS),
@@ -531,8 +567,8 @@ def register_pages() -> None:
 
     M = navigation.MenuItem
     navigation.register(
-        M("supply", gettext_lazy("Domestic matching"), "supply:match", "supply.view_demandline", 85),
-        M("supply", gettext_lazy("Allocation optimiser"), "supply:run_list", "supply.add_allocationrun", 95),
+        M("supply", gettext_lazy("Domestic matching"), "supply:match", "supply.view_demandline", 40),
+        M("supply", gettext_lazy("Allocation optimiser"), "supply:run_list", "supply.add_allocationrun", 50),
     )
     exports.register_list(
         exports.ListSpec(

@@ -421,8 +421,8 @@ def register_pages() -> None:
     navigation.register(
         M("supply", gettext_lazy("Demand plans"), "supply:plan_list", "supply.view_demandplan", 20),
         M("supply", gettext_lazy("Demand lines"), "supply:line_list", "supply.view_demandline", 30),
-        M("supply", gettext_lazy("Capacity"), "supply:capacity_list", "supply.view_capacity", 40),
-        M("supply", gettext_lazy("Imported purchases"), "supply:import_list", "supply.view_importpurchase", 50),
+        M("supply", gettext_lazy("Capacity"), "supply:capacity_list", "supply.view_capacity", 90),
+        M("supply", gettext_lazy("Imported purchases"), "supply:import_list", "supply.view_importpurchase", 100),
     )
     home.register(
         home.Widget(key="supply:demand", template="supply/partials/_demand_home.html", context=home_demand, order=32)

@@ -33,6 +33,7 @@ from ..filters_orders import DeliveryFilterSet, FeedbackFilterSet, OrderFilterSe
 from ..forms_orders import DeliveryAcceptForm, DeliveryForm, FeedbackForm, OrderCancelForm, OrderForm
 from ..models import Delivery, DemandPlan, Feedback, ProductionOrder
 from ..tables_orders import STATUS_COLOURS, DeliveryTable, FeedbackTable, OrderTable
+from .allocation import department
 
 OPEN = (ProductionOrder.Status.PLACED, ProductionOrder.Status.IN_PRODUCTION)
 
@@ -103,6 +104,10 @@ class OrderDetailView(ObjectDetailView):
             "can_deliver": may_deliver(user, obj) and figures.remaining > 0,
             "line_url": link(line) if line and selectors.line_list(user=user).filter(pk=line.pk).exists() else None,
             "delivered_value": figures.delivered * obj.unit_price,
+            # the optimiser's run the order was placed from, for who sees the runs (the Department)
+            "run": obj.allocation_run
+            if obj.allocation_run_id and department(user, "supply.view_allocationrun")
+            else None,
         }
 
 
