@@ -60,6 +60,7 @@ STATE_APPS = (
     "catalogue",
     "directives",
     "research",
+    "planning",
     "supply",
     "core",
     "authtoken",

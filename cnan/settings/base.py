@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cnan.catalogue",
     "cnan.directives",
     "cnan.research",
+    "cnan.planning",
     "cnan.supply",
     "cnan.api",
 ]

@@ -60,6 +60,7 @@ def _reload_reference_data() -> None:
     from django.apps import apps
 
     importlib.import_module("cnan.organizations.migrations.0002_product_groups").load(apps, None)
+    importlib.import_module("cnan.planning.migrations.0002_indicators").load(apps, None)
 
 
 @pytest.fixture
