@@ -547,6 +547,8 @@ def test_the_home_widget_shows_the_plans_waiting_for_the_user(scene):
     assert 'id="demand-widget"' in page and 'data-state="draft"' in page and "?state=draft" in page
     assert 'data-state="submitted"' not in page
     assert 'id="demand-widget"' not in client_for(scene.leader).get(home).content.decode()  # reads, acts on none
+    # a unit's draft waits for the unit, not for the Department that consolidates it
+    assert 'data-state="draft"' not in client_for(scene.officer).get(home).content.decode()
     services.plan_transition(actor=scene.uo, plan=scene.plan, action="submit")
     page = client_for(scene.officer).get(home).content.decode()
     assert 'data-state="submitted"' in page and "?state=submitted" in page

@@ -374,7 +374,9 @@ def home_demand(user: Any) -> dict[str, Any] | None:
     """The plans waiting for the user: submitted ones for who consolidates them, drafts and returned ones for
     who declares a unit's demand; none when there is nothing to act on."""
     consolidates = has_perm(user, "supply.consolidate_demandplan")
-    declares = has_perm(user, CHANGE_PLAN)
+    # the units' drafts and returned plans wait for the units, not for the Department that consolidates them
+    # (it may change any plan, but it has none of its own to declare)
+    declares = has_perm(user, CHANGE_PLAN) and not consolidates
     if not (consolidates or declares):
         return None
     counts = selectors.plan_state_counts(user=user)
