@@ -124,6 +124,7 @@ def plan_create(*, actor: Any, data: Mapping[str, Any]) -> Plan:
 @transaction.atomic
 def plan_update(*, actor: Any, instance: Plan, data: Mapping[str, Any]) -> Plan:
     require(actor, "planning.change_plan", instance)
+    instance = _fresh_plan(instance)
     _targets_editable(instance)
     fields = _pick(data, PLAN_CHANGEABLE)
     parent = fields.get("parent")
@@ -136,6 +137,7 @@ def plan_update(*, actor: Any, instance: Plan, data: Mapping[str, Any]) -> Plan:
 @transaction.atomic
 def plan_delete(*, actor: Any, instance: Plan) -> None:
     require(actor, "planning.delete_plan", instance)
+    instance = _fresh_plan(instance)
     if instance.status != Plan.Status.DRAFT:
         raise ValidationError(_("Only a draft plan can be deleted."))
     if instance.children.exists():
@@ -145,12 +147,26 @@ def plan_delete(*, actor: Any, instance: Plan) -> None:
     object_delete(actor=actor, instance=instance)
 
 
+def _fresh_plan(plan: Plan) -> Plan:
+    """The plan as stored now, locked (a caller's copy may predate a transition)."""
+    return Plan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _fresh_report(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("enterprise").get(pk=report.pk)
+
+
 def _targets_editable(plan: Plan) -> None:
     if not plan.targets_editable:
         raise ValidationError(
             _("The plan is %(status)s: it changes only while a draft or after an adjustment decision.")
             % {"status": plan.get_status_display()}
         )
+
+
+def _plain(number: Decimal) -> str:
+    """A decimal without its trailing zeros and never in exponent form (90, 12.5)."""
+    return f"{number.normalize():f}"
 
 
 def _no_shortfall(actor: Any, plan: Plan) -> str | None:
@@ -162,8 +178,8 @@ def _no_shortfall(actor: Any, plan: Plan) -> str | None:
         % {
             "indicator": m.indicator.code,
             "year": m.year if m.period_kind == PeriodKind.YEAR else f"{m.period_number}/{m.year}",
-            "units": m.units_value.normalize(),
-            "owner": m.owner_value.normalize(),
+            "units": _plain(m.units_value),
+            "owner": _plain(m.owner_value),
         }
         for m in mismatches
     ]
@@ -224,6 +240,7 @@ def plan_transition(
     finds a mismatch), publish, adjust (the Department: a decision; the targets may change again)."""
     transition = PLAN_WORKFLOW.get(action)
     require(actor, transition.perm, plan)
+    plan = _fresh_plan(plan)
     reason = PLAN_WORKFLOW.refusal(actor, plan, transition)
     if reason:
         raise ValidationError(reason)
@@ -268,6 +285,7 @@ def target_set(
     """Create or change one target of a plan (while a draft or adjusted), checked against the indicator's
     sense (``models.value_problem``)."""
     require(actor, "planning.change_target", plan)
+    plan = _fresh_plan(plan)
     _targets_editable(plan)
     number = _decimal(value, "value")
     problem = value_problem(indicator, number)
@@ -311,7 +329,7 @@ def _require_on_plan(actor: Any, perm: str, target: Target) -> None:
 @transaction.atomic
 def target_delete(*, actor: Any, instance: Target) -> None:
     _require_on_plan(actor, "planning.delete_target", instance)
-    _targets_editable(instance.plan)
+    _targets_editable(_fresh_plan(instance.plan))
     object_delete(actor=actor, instance=instance, perm="planning.delete_target")
 
 
@@ -344,6 +362,7 @@ def period_open(*, actor: Any, kind: str, year: int, number: int = 1, due_on: dt
 @transaction.atomic
 def period_close(*, actor: Any, period: ReportingPeriod) -> ReportingPeriod:
     require(actor, "planning.open_reportingperiod", period)
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.state != ReportingPeriod.State.OPEN:
         raise ValidationError(_("The period is closed already."))
     closed, _changed = object_update(
@@ -395,6 +414,7 @@ def report_create(*, actor: Any, enterprise: Organization, period: ReportingPeri
     _require_enterprise(actor, "planning.add_report", enterprise)
     if enterprise.kind != Organization.Kind.ENTERPRISE:
         raise ValidationError({"enterprise": _("Periodic reports are filed by enterprises.")})
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.state != ReportingPeriod.State.OPEN:
         raise ValidationError({"period": _("The period is closed: reports are no longer taken.")})
     if Report.objects.filter(enterprise=enterprise, period=period).exists():
@@ -408,6 +428,7 @@ def report_create(*, actor: Any, enterprise: Organization, period: ReportingPeri
 def report_update(*, actor: Any, instance: Report, data: Mapping[str, Any]) -> Report:
     """The report's own fields (its classification, the reason of a correction) while editable."""
     _require_enterprise(actor, "planning.change_report", instance)
+    instance = _fresh_report(instance)
     _editable_report(instance)
     fields = CLASSIFICATION_FIELDS + (("correction_reason",) if instance.version > 1 else ())
     report, _changed = object_update(actor=actor, instance=instance, data=_pick(data, fields), fields=fields)
@@ -418,6 +439,7 @@ def report_update(*, actor: Any, instance: Report, data: Mapping[str, Any]) -> R
 def report_delete(*, actor: Any, instance: Report) -> None:
     """A draft that was never submitted (its values go with it)."""
     _require_enterprise(actor, "planning.change_report", instance)
+    instance = _fresh_report(instance)
     if instance.state != Report.State.DRAFT or instance.events.exists():
         raise ValidationError(_("Only a draft that was never submitted can be deleted."))
     for value in instance.values.all():
@@ -440,7 +462,7 @@ def report_values_set(*, actor: Any, report: Report, values: Sequence[ValueRow |
     the figure. Each figure is created, changed or removed through the audited services, so it keeps its
     history."""
     _require_enterprise(actor, "planning.change_report", report)
-    locked = Report.objects.select_for_update().get(pk=report.pk)
+    locked = _fresh_report(report)
     _editable_report(locked)
     rows = [ValueRow(*row) for row in values]
     errors: list[str] = []
@@ -587,7 +609,7 @@ def report_correct(*, actor: Any, report: Report, reason: str) -> Report:
     """Open a correction of an accepted report: version n+1 in draft, its values copied (source "copied"),
     the reason kept. The accepted version stays the value of record until the correction is accepted."""
     _require_enterprise(actor, "planning.add_report", report.enterprise)
-    locked = Report.objects.select_for_update().get(pk=report.pk)
+    locked = _fresh_report(report)
     if locked.state != Report.State.ACCEPTED:
         raise ValidationError(_("Only an accepted report is corrected (a draft or returned one is simply edited)."))
     if Report.objects.filter(previous=locked).exists():
