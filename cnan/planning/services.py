@@ -66,14 +66,21 @@ def _pick(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
     return {name: data[name] for name in fields if name in data}
 
 
+FOUR_PLACES = Decimal("0.0001")
+LARGEST = Decimal("1e16")  # DecimalField(20, 4)
+
+
 def _decimal(value: Any, field: str) -> Decimal:
+    """A number as it is stored (four decimals), so that the audit trail shows what the table holds."""
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError({field: _("Enter a number.")}) from exc
     if not number.is_finite():
         raise ValidationError({field: _("Enter a number.")})
-    return number
+    if abs(number) >= LARGEST:
+        raise ValidationError({field: _("The number is too large.")})
+    return number.quantize(FOUR_PLACES)
 
 
 # --- indicators ---------------------------------------------------------------------------------------------
@@ -488,11 +495,10 @@ def report_values_set(*, actor: Any, report: Report, values: Sequence[ValueRow |
             continue
         try:
             number = _decimal(row.value, "value")
-        except ValidationError:
-            errors.append(_("%(where)s: enter a number.") % {"where": where})
-            continue
-        if abs(number) >= Decimal("1e16"):
-            errors.append(_("%(where)s: the number is too large.") % {"where": where})
+        except ValidationError as exc:
+            errors.append(
+                _("%(where)s: %(problem)s") % {"where": where, "problem": " ".join(exc.message_dict["value"])}
+            )
             continue
         problem = value_problem(row.indicator, number)
         if problem:
