@@ -257,7 +257,8 @@ class Achievement:
     period_kind: str
     period_number: int
     rows: list[AchievementRow]
-    total: AchievementRow
+    total: AchievementRow  # the units added up with ``aggregate``
+    industry_target: Decimal | None = None  # the Department's own target for the industry, if set
 
 
 def _find_period(kind: str, year: int, number: int) -> ReportingPeriod | None:
@@ -306,8 +307,10 @@ def achievement(
 
     Per unit: KH (``plan_targets``), TH (the value of record, ``values_of_record``), TH/KH %, the same period
     last year and TH against it %, and the verdict (``classify``: exceeded / met / not met, respecting the
-    direction). Without ``units``: every unit the reader sees with a target or a value of record. The total
-    row adds the units up with ``aggregate`` (a ratio from the summed numerator and denominator)."""
+    direction). Without ``units``: every enterprise the reader sees with a target or a value of record. The
+    total row adds the units up with ``aggregate`` (a ratio from the summed numerator and denominator); the
+    Department's own target for the industry (the owner's line of its plan) is given beside it as
+    ``industry_target``."""
     needed = [indicator.pk, *indicator.dependencies()]
     period = _find_period(period_kind, year, period_number)
     previous = _find_period(period_kind, year - 1, period_number)
@@ -315,9 +318,17 @@ def achievement(
     actual = values_of_record(user, period=period, indicators=needed, enterprises=unit_ids) if period else {}
     before = values_of_record(user, period=previous, indicators=needed, enterprises=unit_ids) if previous else {}
     targets = plan_targets(user, indicators=needed, year=year, period_kind=period_kind, period_number=period_number)
+    seen = {uid for uid, _iid in (*targets, *actual)}
+    departments = Organization.objects.visible_to(user, "view").filter(pk__in=seen, kind=Organization.Kind.DEPARTMENT)
+    industry_target = next(
+        (targets[(d.pk, indicator.pk)] for d in departments.order_by("path") if (d.pk, indicator.pk) in targets), None
+    )
     if units is None:
-        seen = {uid for uid, _iid in (*targets, *actual)}
-        unit_list = list(Organization.objects.visible_to(user, "view").filter(pk__in=seen).order_by("code"))
+        unit_list = list(
+            Organization.objects.visible_to(user, "view")
+            .filter(pk__in=seen, kind=Organization.Kind.ENTERPRISE)
+            .order_by("code")
+        )
     else:
         unit_list = list(units)
 
@@ -355,7 +366,13 @@ def achievement(
         indicator=indicator,
     )
     return Achievement(
-        indicator=indicator, year=year, period_kind=period_kind, period_number=period_number, rows=rows, total=total
+        indicator=indicator,
+        year=year,
+        period_kind=period_kind,
+        period_number=period_number,
+        rows=rows,
+        total=total,
+        industry_target=industry_target,
     )
 
 
