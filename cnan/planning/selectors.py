@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from cnan.organizations.models import Organization
 
@@ -193,12 +195,12 @@ def _own_value(indicator: Indicator, row: Row) -> Decimal | None:
 # --- achievement ---------------------------------------------------------------------------------------------
 
 
-class Verdict:
-    EXCEEDED = "exceeded"
-    MET = "met"
-    NOT_MET = "not_met"
+class Verdict(models.TextChoices):
+    """Plan against actual (vượt / đạt / không đạt)."""
 
-    LABELS = {EXCEEDED: "vượt", MET: "đạt", NOT_MET: "không đạt"}
+    EXCEEDED = "exceeded", _("Exceeded")
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
 
 
 def percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:

@@ -502,7 +502,7 @@ def report_values_set(*, actor: Any, report: Report, values: Sequence[ValueRow |
             continue
         problem = value_problem(row.indicator, number)
         if problem:
-            errors.append(f"{where}: {problem}")
+            errors.append(_("%(where)s: %(problem)s") % {"where": where, "problem": problem})
             continue
         parsed.append((row, number))
     if errors:
