@@ -29,13 +29,16 @@ class SupplyConfig(AppConfig):
         )
 
         # The Department consolidates demand and places orders; operational units declare their demand,
-        # record their imported purchases, accept deliveries and give feedback; enterprises keep their
-        # capacity and record deliveries.
+        # record their imported purchases, accept deliveries and give feedback (not the enterprises'
+        # capacity, nor the optimiser); enterprises keep their capacity, see their orders and record
+        # deliveries (not the units' demand, nor their imports).
         roles.extend(roles.DEPARTMENT_OFFICER, ["supply.*"])
         roles.extend(
             roles.UNIT_OFFICER,
             [
                 "supply.view_*",
+                "-supply.view_capacity",
+                "-supply.view_allocationrun",
                 "supply.add_demandplan",
                 "supply.change_demandplan",
                 "supply.delete_demandplan",
@@ -50,5 +53,13 @@ class SupplyConfig(AppConfig):
         )
         roles.extend(
             roles.ENTERPRISE_OFFICER,
-            ["supply.view_*", "supply.add_capacity", "supply.change_capacity", "supply.add_delivery"],
+            [
+                "supply.view_productionorder",
+                "supply.view_delivery",
+                "supply.view_feedback",
+                "supply.view_capacity",
+                "supply.add_capacity",
+                "supply.change_capacity",
+                "supply.add_delivery",
+            ],
         )

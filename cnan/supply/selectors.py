@@ -3,6 +3,7 @@ aggregate only what the reader may see."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
+
+from cnan.common.text import fold
 
 from .models import AllocationRun, Capacity, Delivery, DemandLine, DemandPlan, Feedback, ImportPurchase, ProductionOrder
 
@@ -157,6 +160,32 @@ def booked(enterprise: Any, product_group: Any, year: int, *, exclude: int | Non
 # --- matching demand against the domestic catalogue ---------------------------------------------------------
 
 SUPPLIABLE = ("certified", "serial")  # catalogue lifecycles of a product an enterprise can deliver
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def item_term(text: str) -> str:
+    """The item a text names: its first two words, folded (no diacritics, lower case, no punctuation).
+    A specification names its item first ("Áo giáp chống đạn cấp III …" → ``"ao giap"``), as a product's
+    name does ("Đèn pin chiếu sáng DPC-01" → ``"den pin"``)."""
+    return " ".join(_WORD.findall(fold(text))[:2])
+
+
+def specification_matches(specification: str, product: Any) -> bool:
+    """Whether a product answers a demand line's specification: the item the specification names occurs,
+    as whole words, in the product's name (Vietnamese or English), or the item the product's name names
+    occurs in the specification. So "Áo giáp chống đạn cấp III" is answered by "Bộ áo giáp chống đạn
+    mềm" and not by "Bình xịt hơi cay" of the same class and group."""
+
+    def words(text: str) -> str:
+        return " " + " ".join(_WORD.findall(fold(text))) + " "
+
+    spec, spec_item = words(specification), item_term(specification)
+    if not spec_item:
+        return False
+    for name in (product.name, product.name_en):
+        if name and (f" {spec_item} " in words(name) or f" {item_term(name)} " in spec):
+            return True
+    return False
 
 
 @dataclass
@@ -188,8 +217,9 @@ class Match:
 
 def match_lines(*, user: Any, lines: Iterable[DemandLine]) -> list[Match]:
     """Every line against the products the user may see: made in Việt Nam by an enterprise of the
-    industry, certified or in serial production, of the line's class (and product group, and the very
-    product when the line names one), with the enterprise's capacity left for the plan's year."""
+    industry, certified or in serial production, of the line's class (and product group), answering its
+    specification (``specification_matches``) or the very product when the line names one, with the
+    enterprise's capacity left for the plan's year."""
     from cnan.catalogue.models import HOME_COUNTRY, Product, Sourcing
     from cnan.organizations.models import Organization
 
@@ -226,6 +256,8 @@ def match_lines(*, user: Any, lines: Iterable[DemandLine]) -> list[Match]:
             if product.product_class != line.product_class:
                 continue
             if line.product_id and product.pk != line.product_id:
+                continue
+            if not line.product_id and not specification_matches(line.specification, product):
                 continue
             if line.product_group_id and product.group_id != line.product_group_id:
                 continue

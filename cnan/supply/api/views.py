@@ -457,7 +457,7 @@ class MatchView(generics.ListAPIView):
 
     queryset = DemandLine.objects.none()
     permission_classes = [ActionPermission]
-    required_perm = "supply.view_demandline"
+    required_perm = "supply.consolidate_demandplan"  # the consolidating Department, as on the page
     filterset_class = MatchFilterSet
     serializer_class = s.MatchSerializer
 

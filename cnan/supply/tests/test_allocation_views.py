@@ -85,7 +85,7 @@ def scene(world, make_user):
         data={
             "product_class": "support_tool",
             "product_group": group,
-            "specification": "Cấp bảo vệ III theo TCVN",
+            "specification": "Áo giáp chống đạn cấp bảo vệ III theo TCVN",
             "quantity": 100,
             **common,
         },
@@ -222,7 +222,7 @@ def test_matching_exports_every_line_with_its_status(scene, page):
     by_spec = {row[7]: row for row in rows[1:]}
     assert by_spec["Xuồng tuần tra cao tốc 12 m"][0] == str(scene.craft)
     assert by_spec["Xuồng tuần tra cao tốc 12 m"][10] == "Nothing supplies it"
-    assert by_spec["Cấp bảo vệ III theo TCVN"][11] == "AGC-01 (ENT-A); AGC-03 (ENT-B)"
+    assert by_spec["Áo giáp chống đạn cấp bảo vệ III theo TCVN"][11] == "AGC-01 (ENT-A); AGC-03 (ENT-B)"
     assert client.get(reverse("supply:match"), {"export": "xlsx"})["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )
@@ -244,13 +244,10 @@ def test_an_unmet_need_links_to_an_s_and_t_task_proposal_for_who_may_propose_one
     form = page(scene.officer).get(rows[scene.craft]["task_url"]).context["form"]
     assert form.initial["title"] == query["title"][0] and form.initial["summary"] == query["summary"][0]
 
-    # a unit officer sees its own lines, with no S&T link (it may not propose tasks)
-    response = page(scene.uo).get(reverse("supply:match"))
-    assert {r["match"].line for r in response.context["rows"]} == {scene.vests, scene.craft}
-    assert all(r["task_url"] is None for r in response.context["rows"]) and response.context["all_tasks_url"] is None
-    assert 'data-task-line="' not in response.content.decode()
-    # another organisation sees none of them
-    assert page(scene.ent_b).get(reverse("supply:match")).context["rows"] == []
+    # matching is the consolidating Department's: a unit officer (who does not see the enterprises' products,
+    # so every line would read "imports only") and an enterprise are refused
+    assert page(scene.uo).get(reverse("supply:match")).status_code == 403
+    assert page(scene.ent_b).get(reverse("supply:match")).status_code == 403
 
 
 def test_matching_reads_in_vietnamese(scene, page):
@@ -286,7 +283,7 @@ def test_only_the_department_uses_the_optimiser(scene, page, django_capture_on_c
         return {item.url_name for area in menu_for(user) for item, _url in area.items}
 
     assert {"supply:match", "supply:run_list"} <= menu(scene.officer)
-    assert "supply:match" in menu(scene.uo) and "supply:run_list" not in menu(scene.uo)
+    assert "supply:match" not in menu(scene.uo) and "supply:run_list" not in menu(scene.uo)
     assert "supply:run_list" not in menu(scene.ent_a)
     # the supply area follows the work: demand, matching and the optimiser, orders and what follows them,
     # then the enterprises' capacity and the imported baseline

@@ -208,6 +208,8 @@ def test_the_order_page_shows_value_deliveries_and_buttons_by_side(s, page):
     text = page(s.uo).get(url).content.decode()
     assert 'data-action="accept"' in text and 'id="delivery-add-button"' not in text
     assert 'id="cancel-button"' not in text  # delivered already
+    assert 'id="capacity-figures"' not in text  # the enterprise's capacity is not the customer's to read
+    assert 'id="capacity-figures"' in page(s.officer).get(url).content.decode()
     assert page(s.ent_b).get(url).status_code == 404
     vi = page(s.uo, "vi").get(url)
     assert vi.status_code == 200 and "460.000.000" in vi.content.decode()  # 40 × 11.500.000

@@ -74,7 +74,7 @@ def line_data(scene, **extra):
         "product_class": "support_tool",
         "product_group": scene.group,
         "unit_value": Decimal("12000000"),
-        "specification": "Cấp bảo vệ III theo TCVN",
+        "specification": "Áo giáp chống đạn cấp bảo vệ III theo TCVN",
         "quantity": 100,
         "needed_by": dt.date(2026, 6, 30),
         "force_type": ForceType.RAPID_RESPONSE,
@@ -338,6 +338,40 @@ def test_demand_is_matched_against_certified_domestic_products_and_capacity(scen
     )
     (match,) = selectors.match_lines(user=scene.officer, lines=[drone])
     assert match.status == "imports"
+
+
+def test_demand_by_class_is_matched_on_the_item_its_specification_names(scene, consolidated):
+    """Products of the right class and group but another item do not answer the line; the item matches
+    whichever of the specification and the product's name says more, without diacritics or case."""
+    from cnan.supply.selectors import item_term, specification_matches
+
+    for code, name, name_en in [
+        ("BXC-01", "Bình xịt hơi cay", "Pepper spray"),
+        ("AGC-05", "Bộ áo giáp chống đạn mềm", ""),
+        ("MCD-01", "Mũ chống đạn", "Ballistic helmet"),
+    ]:
+        catalogue.product_create(
+            actor=None,
+            data={
+                "organization": scene.world.ent_b,
+                "code": code,
+                "name": name,
+                "name_en": name_en,
+                "product_class": "support_tool",
+                "group": scene.group,
+                "price": Decimal("1000000"),
+            },
+        )
+    (match,) = selectors.match_lines(user=scene.officer, lines=[consolidated])  # "Áo giáp chống đạn cấp …"
+    assert sorted(c.product.code for c in match.candidates) == ["AGC-01", "AGC-05"]
+    assert item_term("Áo giáp chống đạn, cấp III") == "ao giap" and item_term("  ") == ""
+    helmet = type("P", (), {"name": "Mũ chống đạn", "name_en": "Ballistic helmet"})
+    assert specification_matches("MŨ CHỐNG ĐẠN cấp II", helmet)
+    assert specification_matches("Ballistic helmet, level II", helmet)  # the English name
+    assert specification_matches("Trang bị mũ chống đạn cho tổ cơ động", helmet)  # the product's item inside
+    assert not specification_matches("Mũ bảo hiểm", helmet)
+    assert not specification_matches("Khiên chống đạn", helmet)
+    assert not specification_matches("", helmet)
 
 
 def test_the_optimiser_proposes_and_the_officer_turns_the_proposal_into_orders(

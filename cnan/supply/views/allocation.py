@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from cnan.common.forms import mark_invalid, style_form
 from cnan.core import exports
-from cnan.core.permissions import grants_for, has_perm, may_list
+from cnan.core.permissions import grants_for, has_perm
 from cnan.core.views.generic import ObjectListView, PortalView, attach_errors, htmx_target, redirect_response
 
 from .. import selectors, services
@@ -37,6 +37,9 @@ from ..tables_allocation import AllocationRunTable, percent
 MATCH_PAGE_SIZE = 50
 # at most this many lines are put into one S&T task proposal's summary (the rest are counted)
 PROPOSAL_LINES = 25
+
+
+MATCH_PERM = "supply.consolidate_demandplan"  # who consolidates the units' demand matches it
 
 
 def department(user: Any, perm: str) -> bool:
@@ -169,12 +172,14 @@ def units_to_order(lines: list[DemandLine]) -> dict[int, int]:
 
 
 class MatchView(PortalView):
-    """The demand lines the user may see, each against the domestic products that could supply it."""
+    """The demand lines the user may see, each against the domestic products that could supply it. Matching is
+    the consolidating Department's work: it sees the enterprises' products, which an operational unit does not
+    (a unit's lines would all read "imports only")."""
 
     template_name = "supply/allocation_match.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not may_list(request.user, DemandLine):
+        if not has_perm(request.user, MATCH_PERM):
             raise PermissionDenied
         filterset = MatchFilterSet(request.GET or None, queryset=DemandLine.objects.none(), request=request)
         status = 200
@@ -567,7 +572,7 @@ def register_pages() -> None:
 
     M = navigation.MenuItem
     navigation.register(
-        M("supply", gettext_lazy("Domestic matching"), "supply:match", "supply.view_demandline", 40),
+        M("supply", gettext_lazy("Domestic matching"), "supply:match", MATCH_PERM, 40),
         M("supply", gettext_lazy("Allocation optimiser"), "supply:run_list", "supply.add_allocationrun", 50),
     )
     exports.register_list(

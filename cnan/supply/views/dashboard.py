@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cnan.core import exports
-from cnan.core.permissions import has_perm, may_list
+from cnan.core.permissions import may_list
 from cnan.core.views.generic import PortalView
 
 from .. import dashboards
 from ..forms_dashboard import TABLES, DashboardForm
-from ..models import Delivery
+from ..models import Delivery, ImportPurchase
 
-VIEW_PERM = "supply.view_delivery"
+VIEW_PERM = "supply.view_importpurchase"  # the menu; the page also needs deliveries (may_read)
 
 
 def list_url(name: str, **params: Any) -> str:
@@ -103,13 +103,19 @@ def _export(form: DashboardForm, tables: dict[str, list[dashboards.Share]], year
     return response
 
 
+def may_read(user: Any) -> bool:
+    """The share weighs deliveries against imported purchases: the page is for who may see both (the
+    Department, leadership, the units), not an enterprise, whose share would read 100%."""
+    return may_list(user, Delivery) and may_list(user, ImportPurchase)
+
+
 class DashboardView(PortalView):
     """Self-reliance for a year (``?year=``) or all years; ``?export=xlsx|csv&table=class|unit|year`` exports
     one of the tables. Shown to whoever may see deliveries somewhere; the figures hold only what they see."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not may_list(user, Delivery):
+        if not may_read(user):
             raise PermissionDenied
         form = DashboardForm(request.GET or None)
         valid = form.is_valid() if form.is_bound else True
@@ -154,7 +160,7 @@ class DashboardView(PortalView):
 def home_self_reliance(user: Any) -> dict[str, Any] | None:
     """The domestic share by value this year and last, for who may see deliveries (None otherwise, or when
     neither year has an accepted delivery or an imported purchase the user may see)."""
-    if not has_perm(user, VIEW_PERM):
+    if not may_read(user):
         return None
     rows = dashboards.by_year(user=user)
     this_year = timezone.localdate().year

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -85,12 +85,13 @@ class PlanListView(ObjectListView):
     add_url_name = "supply:plan_add"
 
 
-def _match_url(plan: DemandPlan) -> str | None:
-    """The matching page of the plan (the allocation area's), once it exists."""
-    try:
-        return reverse("supply:match") + "?" + urlencode({"plan": plan.pk})
-    except NoReverseMatch:
+def _match_url(user: Any, plan: DemandPlan) -> str | None:
+    """The plan's lines on the matching page, for who matches demand (the consolidating Department)."""
+    from .allocation import MATCH_PERM
+
+    if not has_perm(user, MATCH_PERM):
         return None
+    return reverse("supply:match") + "?" + urlencode({"plan": plan.pk})
 
 
 class PlanDetailView(ObjectDetailView):
@@ -124,7 +125,7 @@ class PlanDetailView(ObjectDetailView):
             "template_url": reverse("core:import_template", kwargs={"key": DEMAND}) + "?" + urlencode({"plan": obj.pk})
             if lines_open
             else None,
-            "match_url": _match_url(obj),
+            "match_url": _match_url(user, obj),
         }
 
 

@@ -98,6 +98,8 @@ class OrderDetailView(ObjectDetailView):
             "can_change": False,
             "can_delete": False,
             "figures": figures,
+            # the enterprise's capacity is its own and the Department's, not the customer unit's
+            "show_capacity": has_perm(user, "supply.view_capacity", obj.enterprise),
             "deliveries": deliveries,
             "status_colour": STATUS_COLOURS.get(obj.status, "secondary"),
             "can_cancel": may_cancel(user, obj, figures.delivered),
