@@ -11,6 +11,7 @@ urlpatterns = [
     path("directives/", include("cnan.directives.urls")),
     path("research/", include("cnan.research.urls")),
     path("supply/", include("cnan.supply.urls")),
+    path("planning/", include("cnan.planning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("cnan.api.router")),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("cnan.directives.api.urls")),
     path("", include("cnan.research.api.urls")),
     path("", include("cnan.supply.api.urls")),
+    path("", include("cnan.planning.api.urls")),
     path("", include("cnan.accounts.api.urls")),
     path("", include("cnan.core.api.urls")),
 ]

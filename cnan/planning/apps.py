@@ -10,6 +10,10 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         from cnan.accounts import roles
 
+        from .views import register_pages
+
+        register_pages()
+
         # The Department keeps the indicators, the industry's instruments and their targets, opens the
         # reporting periods, approves plans and reviews the reports. An enterprise sees what planning concerns
         # it, keeps its own strategy and plans with their targets, and files its periodic reports.

@@ -172,6 +172,10 @@ def scene(world, make_user, isolated_profile):
     _supply_allocation_scene(s)
     _supply_dashboard_scene(s)
     _supply_api_scene(s)
+    _planning_plans_scene(s)
+    _planning_reports_scene(s)
+    _planning_achievement_scene(s)
+    _planning_api_scene(s)
 
     def person(spec: Any, *, clearance: int, name: str):
         if spec == OWNER:
@@ -3382,18 +3386,18 @@ def _alloc_accept(s, user, run) -> dict[str, Any]:
 
 
 def supply_allocation_cases() -> list[Case]:
-    """Matching is read by who sees demand lines (a line shows only where its unit is in scope); the optimiser
-    is the Department's alone (another organisation and a member without the permission: 403 on its lists and
-    forms, 404 on a run)."""
+    """Matching is the consolidating Department's (a line shows only where its unit is in scope and within
+    clearance); the optimiser is the Department's alone (another organisation and a member without the
+    permission: 403 on its lists and forms, 404 on a run)."""
     return [
         Case(
             "supply:match",
             "GET",
-            "supply.view_demandline",
+            "supply.consolidate_demandplan",
             "alloc_line",
             DO,
             NONE_H08,
-            (LOGIN, 200, 403, 200, 200),
+            (LOGIN, 403, 403, 200, 200),
             secret="alloc_line_secret",
             kwarg=None,
             marker=True,
@@ -3462,20 +3466,21 @@ def _supply_dashboard_scene(s: SimpleNamespace) -> None:
 
 
 def supply_dashboard_cases() -> list[Case]:
-    """The self-reliance page and its table export: whoever may see deliveries somewhere (an enterprise of
-    either side too, with its own figures); a member without the permission is refused."""
-    view = "supply.view_delivery"
-    expect = (LOGIN, 200, 403, 200, None)
+    """The self-reliance page and its table export: whoever may see both deliveries and imported purchases
+    somewhere (the Department, leadership, units); an enterprise (its share would read 100%) and a member
+    without the permission are refused."""
+    view = "supply.view_importpurchase"
+    expect = (LOGIN, 403, 403, 200, None)
     return [
-        Case("supply:dashboard", "GET", view, None, EO_A, NONE_A, expect, kwarg=None),
-        Case("supply:dashboard", "GET", view, None, EO_A, NONE_A, expect, kwarg=None, query="?year=2026", label="year"),
+        Case("supply:dashboard", "GET", view, None, DO, NONE_H08, expect, kwarg=None),
+        Case("supply:dashboard", "GET", view, None, DO, NONE_H08, expect, kwarg=None, query="?year=2026", label="year"),
         Case(
             "supply:dashboard",
             "GET",
             view,
             None,
-            EO_A,
-            NONE_A,
+            DO,
+            NONE_H08,
             expect,
             kwarg=None,
             query="?table=class&export=csv",
@@ -4022,11 +4027,11 @@ def supply_api_cases() -> list[Case]:
         Case(
             "supply-match",
             "GET",
-            "supply.view_demandline",
+            "supply.consolidate_demandplan",
             "sa_line",
-            UO,
-            NONE_U,
-            listed,
+            DO,
+            NONE_H08,
+            (ANON, 403, 403, 200, 200),
             secret="sa_line_secret",
             kwarg=None,
             marker=True,
@@ -4042,6 +4047,50 @@ def supply_api_cases() -> list[Case]:
             kwarg=None,
         ),
     ]
+
+
+# --- planning: plans ------------------------------------------------------------
+
+
+def _planning_plans_scene(s: SimpleNamespace) -> None:
+    """The records the planning plans rows act on."""
+
+
+def planning_plans_cases() -> list[Case]:
+    return []
+
+
+# --- planning: reports ------------------------------------------------------------
+
+
+def _planning_reports_scene(s: SimpleNamespace) -> None:
+    """The records the planning reports rows act on."""
+
+
+def planning_reports_cases() -> list[Case]:
+    return []
+
+
+# --- planning: achievement ------------------------------------------------------------
+
+
+def _planning_achievement_scene(s: SimpleNamespace) -> None:
+    """The records the planning achievement rows act on."""
+
+
+def planning_achievement_cases() -> list[Case]:
+    return []
+
+
+# --- planning: api ------------------------------------------------------------
+
+
+def _planning_api_scene(s: SimpleNamespace) -> None:
+    """The records the planning api rows act on."""
+
+
+def planning_api_cases() -> list[Case]:
+    return []
 
 
 CASES: list[Case] = [
@@ -4452,6 +4501,10 @@ CASES: list[Case] = [
     *supply_allocation_cases(),
     *supply_dashboard_cases(),
     *supply_api_cases(),
+    *planning_plans_cases(),
+    *planning_reports_cases(),
+    *planning_achievement_cases(),
+    *planning_api_cases(),
     *api_crud(
         "organization",
         obj="unit_a",
