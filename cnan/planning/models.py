@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +158,9 @@ class Indicator(TimestampedModel):
         verbose_name_plural = _("indicators")
         ordering = ["order", "code"]
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:indicator_detail", kwargs={"pk": self.pk})
+
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
 
@@ -261,6 +265,9 @@ class Plan(ClassifiedModel, TimestampedModel):
             models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="pln_plan_years"),
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:plan_detail", kwargs={"pk": self.pk})
+
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
 
@@ -364,6 +371,9 @@ class Target(TimestampedModel):
             models.Index(fields=["indicator", "year", "period_kind", "period_number"], name="pln_target_period_idx")
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("planning:plan_detail", kwargs={"pk": self.plan_id}) + f"#target-{self.pk}"
+
     def __str__(self) -> str:
         return f"{self.plan.code} · {self.unit.code} · {self.indicator.code} · {self.year}"
 
@@ -425,6 +435,9 @@ class ReportingPeriod(TimestampedModel):
                 violation_error_message=_("This period is already open (or was)."),
             )
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:period_list")
 
     def __str__(self) -> str:
         if self.kind == PeriodKind.YEAR:
@@ -490,6 +503,9 @@ class Report(ClassifiedModel, TimestampedModel):
             models.CheckConstraint(condition=Q(version__gte=1), name="pln_report_version_positive"),
         ]
         indexes = [models.Index(fields=["period", "state", "enterprise"], name="pln_report_period_idx")]
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:report_detail", kwargs={"pk": self.pk})
 
     def __str__(self) -> str:
         return f"{self.enterprise.code} · {self.period} · v{self.version}"
@@ -574,6 +590,9 @@ class ReportValue(TimestampedModel):
             )
         ]
         indexes = [models.Index(fields=["indicator", "scenario"], name="pln_value_indicator_idx")]
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:report_detail", kwargs={"pk": self.report_id}) + f"#value-{self.pk}"
 
     def __str__(self) -> str:
         return f"{self.report} · {self.indicator.code} · {self.get_scenario_display()}"
