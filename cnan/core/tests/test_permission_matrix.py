@@ -24,7 +24,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -2778,6 +2778,16 @@ def research_pages() -> list[Case]:
     ]
 
 
+def _not_the_enterprises(cases: list[Case], routes: set[str]) -> list[Case]:
+    """Another enterprise's officer (``other``) holds no read permission on the units' demand, their imported
+    purchases or the optimiser's runs: 403 where a holder of the permission elsewhere would read an empty
+    list or get 404."""
+    return [
+        replace(c, expect=(c.expect[0], 403, *c.expect[2:])) if c.method == "GET" and c.route in routes else c
+        for c in cases
+    ]
+
+
 # --- supply: demand ------------------------------------------------------------
 
 
@@ -4054,32 +4064,336 @@ def supply_api_cases() -> list[Case]:
 
 def _planning_plans_scene(s: SimpleNamespace) -> None:
     """The records the planning plans rows act on."""
+    from cnan.planning import services as ps
+    from cnan.planning.models import Indicator
+
+    s.pp_indicator = ps.indicator_create(
+        actor=None, data={"code": "PP-X", "name": "Chỉ tiêu thử", "unit": "billion_vnd", "category": "finance"}
+    )
+    s.pp_indicator_spare = ps.indicator_create(
+        actor=None, data={"code": "PP-Y", "name": "Chỉ tiêu thừa", "unit": "percent", "category": "finance"}
+    )
+
+    def strategy(code: str, **extra: Any):
+        data = {"kind": "strategy", "code": code, "name": f"Chiến lược {code}", "owner": s.ent_a}
+        return ps.plan_create(actor=None, data={**data, "start_year": 2026, "end_year": 2030, **extra})
+
+    s.pp_plan = strategy("CL-PP-A", vision_year=2045)
+    s.pp_plan_secret = strategy("CL-PP-S", **SECRET)
+    s.pp_plan_spare = strategy("CL-PP-X")
+    s.pp_plan_sub = ps.plan_transition(actor=None, plan=strategy("CL-PP-N"), action="submit")
+    revenue = Indicator.objects.get(code="PP-X")
+    s.pp_target = ps.target_set(actor=None, plan=s.pp_plan, unit=s.ent_a, indicator=revenue, year=2026, value=100)
+    s.pp_target_spare = ps.target_set(
+        actor=None, plan=s.pp_plan, unit=s.ent_a, indicator=revenue, year=2027, value=110
+    )
+    s.pp_target_secret = ps.target_set(
+        actor=None, plan=s.pp_plan_secret, unit=s.ent_a, indicator=revenue, year=2026, value=100
+    )
 
 
 def planning_plans_cases() -> list[Case]:
-    return []
+    """The plans area's pages. The Department (H08) keeps the indicators (everyone signed in reads them) and
+    approves; ENT-A's officer keeps ENT-A's strategy and its targets; a member of ENT-A without a role sees no
+    plan (403 on the list, 404 on records); ENT-B's officer: 404 on ENT-A's plans and targets."""
+    from cnan.planning.forms_plans import IndicatorForm, PlanForm
+
+    r = "planning:%s"
+    plan = "planning.%s_plan"
+    ind = "planning.%s_indicator"
+    listed = (LOGIN, 200, 403, 200, 200)
+    seen = (LOGIN, 404, 404, 200, 404)
+    edit_get = (LOGIN, 404, 403, 200, 404)
+    changed = (LOGIN, 404, 403, 302, 404)
+    on_plan = {"secret": "pp_plan_secret"}
+    on_target = {"secret": "pp_target_secret"}
+    reads = (LOGIN, 200, 200, 200, None)
+    keeps_get = (LOGIN, 403, 403, 200, None)
+    keeps_post = (LOGIN, 403, 403, 302, None)
+
+    def new_indicator(s, user, obj):
+        return {"code": "PP-NEW", "name": "Chỉ tiêu mới", "unit": "percent", "direction": "higher",
+                "aggregation": "average", "scale": "1", "category": "finance", "order": "9", "active": "on"}
+
+    def new_plan(s, user, obj):
+        return {"kind": "strategy", "code": "CL-PP-NEW", "name": "Chiến lược mới", "owner": s.ent_a.pk,
+                "start_year": "2026", "end_year": "2030", "vision_year": "2045", "classification": "0"}
+
+    def new_target(s, user, obj):
+        return {"unit": s.ent_a.pk, "indicator": s.pp_indicator.pk, "year": "2028", "period_kind": "year",
+                "period_number": "1", "value": "120"}
+
+    return [
+        # indicators: everyone signed in reads, the Department keeps them
+        Case(r % "indicator_list", "GET", None, "pp_indicator", EO_A, NONE_A, reads, kwarg=None,
+             query="?per_page=100"),
+        Case(r % "indicator_detail", "GET", None, "pp_indicator", EO_A, NONE_A, reads),
+        Case(r % "indicator_history", "GET", None, "pp_indicator", EO_A, NONE_A, reads),
+        Case(r % "indicator_add", "GET", ind % "add", None, DO, EO_A, keeps_get, kwarg=None),
+        Case(r % "indicator_add", "POST", ind % "add", None, DO, EO_A, keeps_post, kwarg=None, data=new_indicator),
+        Case(r % "indicator_edit", "GET", ind % "change", "pp_indicator", DO, EO_A, keeps_get),
+        Case(r % "indicator_edit", "POST", ind % "change", "pp_indicator", DO, EO_A, keeps_post,
+             data=edit(IndicatorForm, name="Chỉ tiêu đã sửa")),
+        Case(r % "indicator_delete", "GET", ind % "delete", "pp_indicator_spare", DO, EO_A, keeps_get),
+        Case(r % "indicator_delete", "POST", ind % "delete", "pp_indicator_spare", DO, EO_A, keeps_post),
+        # plans and strategies
+        Case(r % "plan_list", "GET", plan % "view", "pp_plan", EO_A, NONE_A, listed, kwarg=None,
+             query="?per_page=100", marker=True, export=True, **on_plan),
+        Case(r % "plan_add", "GET", plan % "add", None, EO_A, NONE_A, keeps_get, kwarg=None),
+        Case(r % "plan_add", "POST", plan % "add", None, EO_A, NONE_A, (LOGIN, 422, 403, 302, None), kwarg=None,
+             data=new_plan),
+        Case(r % "plan_detail", "GET", plan % "view", "pp_plan", EO_A, NONE_A, seen, **on_plan),
+        Case(r % "plan_history", "GET", plan % "view", "pp_plan", EO_A, NONE_A, seen, **on_plan),
+        Case(r % "plan_edit", "GET", plan % "change", "pp_plan", EO_A, NONE_A, (LOGIN, 404, 404, 200, 404),
+             **on_plan),
+        Case(r % "plan_edit", "POST", plan % "change", "pp_plan", EO_A, NONE_A, (LOGIN, 404, 404, 302, 404),
+             data=edit(PlanForm, note="Bổ sung ghi chú"), **on_plan),
+        Case(r % "plan_delete", "GET", plan % "delete", "pp_plan_spare", EO_A, NONE_A, (LOGIN, 404, 404, 200, 404),
+             **on_plan),
+        Case(r % "plan_delete", "POST", plan % "delete", "pp_plan_spare", EO_A, NONE_A,
+             (LOGIN, 404, 404, 302, 404), **on_plan),
+        Case(r % "plan_transition", "POST", plan % "change", "pp_plan", EO_A, NONE_A, (LOGIN, 404, 404, 302, 404),
+             url_kwargs={"action": "submit"}, writes=2, **on_plan),
+        Case(r % "plan_transition", "POST", "planning.approve_plan", "pp_plan_sub", DO, EO_A, changed,
+             url_kwargs={"action": "approve"}, writes=2, label="approve",
+             data=const(decision_number="21/QĐ-BCA", decided_on="2026-02-01"), **on_plan),
+        # targets
+        Case(r % "target_add", "GET", "planning.change_target", "pp_plan", EO_A, NONE_A,
+             (LOGIN, 404, 404, 200, 404), kwarg="plan_pk", **on_plan),
+        Case(r % "target_add", "POST", "planning.change_target", "pp_plan", EO_A, NONE_A,
+             (LOGIN, 404, 404, 302, 404), kwarg="plan_pk", data=new_target, **on_plan),
+        Case(r % "target_edit", "GET", "planning.change_target", "pp_target", EO_A, NONE_A,
+             (LOGIN, 404, 404, 200, 404), **on_target),
+        Case(r % "target_edit", "POST", "planning.change_target", "pp_target", EO_A, NONE_A,
+             (LOGIN, 404, 404, 302, 404), data=const(value="105", note=""), **on_target),
+        Case(r % "target_delete", "GET", "planning.delete_target", "pp_target_spare", EO_A, NONE_A,
+             (LOGIN, 404, 404, 200, 404), **on_target),
+        Case(r % "target_delete", "POST", "planning.delete_target", "pp_target_spare", EO_A, NONE_A,
+             (LOGIN, 404, 404, 302, 404), **on_target),
+        Case(r % "target_history", "GET", "planning.view_target", "pp_target", EO_A, NONE_A, seen, **on_target),
+    ]
 
 
 # --- planning: reports ------------------------------------------------------------
 
 
 def _planning_reports_scene(s: SimpleNamespace) -> None:
-    """The records the planning reports rows act on."""
+    """The records the planning reports rows act on: open periods (the year 2026, quarters 1-3, months 1-2);
+    ENT-A's draft report for the year with its required figures (ready to submit), its classified twin
+    (quarter 1), a submitted report (quarter 2) and an accepted one (quarter 3); month 1 is the period to
+    close, month 2 the one ENT-A has no report for yet."""
+    from decimal import Decimal
+
+    from cnan.planning import services as pln
+    from cnan.planning.models import Indicator, PeriodKind, Scenario
+
+    def period(kind: str, number: int, due: dt.date):
+        return pln.period_open(actor=None, kind=kind, year=2026, number=number, due_on=due)
+
+    s.pln_period = period(PeriodKind.YEAR, 1, dt.date(2027, 1, 31))
+    quarters = [period(PeriodKind.QUARTER, n, dt.date(2026, 3 * n, 28)) for n in (1, 2, 3)]
+    s.pln_period_spare = period(PeriodKind.MONTH, 1, dt.date(2026, 1, 25))
+    s.pln_period_free = period(PeriodKind.MONTH, 2, dt.date(2026, 2, 25))
+    required = [(i, Scenario.ACTUAL, Decimal("1")) for i in Indicator.objects.filter(required=True, active=True)]
+
+    def report(p: Any, *, state: str = "draft", **extra: Any):
+        r = pln.report_create(actor=None, enterprise=s.ent_a, period=p)
+        if extra:
+            r = pln.report_update(actor=None, instance=r, data=extra)
+        pln.report_values_set(actor=None, report=r, values=required)
+        if state in ("submitted", "accepted"):
+            r = pln.report_transition(actor=None, report=r, action="submit")
+        if state == "accepted":
+            r = pln.report_transition(actor=None, report=r, action="accept")
+        return r
+
+    s.pln_report = report(s.pln_period)
+    s.pln_report_secret = report(quarters[0], **SECRET)
+    s.pln_submitted = report(quarters[1], state="submitted")
+    s.pln_accepted = report(quarters[2], state="accepted")
 
 
 def planning_reports_cases() -> list[Case]:
-    return []
+    """The reports' pages. Every signed-in holder of a role sees the periods; the Department opens and
+    closes them (ENT-A may not: 403). ENT-A's officer starts, fills, submits and corrects ENT-A's reports;
+    the Department returns or accepts them (ENT-A, which sees them, may not: 403). Another enterprise sees
+    none of ENT-A's reports (404); a member without a role sees none of them either."""
+    r = "planning:%s"
+    view, change, add = "planning.view_report", "planning.change_report", "planning.add_report"
+    open_period, review = "planning.open_reportingperiod", "planning.review_report"
+    seen = (LOGIN, 404, 404, 200, 404)
+    done = (LOGIN, 404, 404, 302, 404)
+    reviewed = (LOGIN, 404, 403, 302, None)
+    on_report = {"secret": "pln_report_secret"}
+
+    def dt_actual(s, user, report):
+        from cnan.planning.models import Indicator
+
+        return {f"v-{Indicator.objects.get(code='DT').pk}-actual": "5"}
+
+    def period_form(s, user, obj):
+        return {"kind": "month", "year": "2026", "number": "6", "due_on": "2026-07-20"}
+
+    def report_form(s, user, obj):
+        return {"enterprise": s.ent_a.pk, "period": s.pln_period_free.pk}
+
+    def correct_writes() -> int:
+        """The new version and its copied figures (one per required indicator of the data migration)."""
+        import importlib
+
+        loaded = importlib.import_module("cnan.planning.migrations.0002_indicators")
+        return 1 + sum(1 for row in loaded.INDICATORS if row[8])
+
+    return [
+        Case(
+            r % "period_list",
+            "GET",
+            "planning.view_reportingperiod",
+            "pln_period",
+            EO_A,
+            NONE_A,
+            (LOGIN, 200, 403, 200, 200),
+            kwarg=None,
+        ),
+        Case(r % "period_open", "GET", open_period, None, DO, EO_A, (LOGIN, 403, 403, 200, None), kwarg=None),
+        Case(
+            r % "period_open",
+            "POST",
+            open_period,
+            None,
+            DO,
+            EO_A,
+            (LOGIN, 403, 403, 302, None),
+            kwarg=None,
+            data=period_form,
+        ),
+        Case(r % "period_close", "POST", open_period, "pln_period_spare", DO, EO_A, (LOGIN, 403, 403, 302, None)),
+        Case(
+            r % "report_list",
+            "GET",
+            view,
+            "pln_report",
+            EO_A,
+            NONE_A,
+            (LOGIN, 200, 403, 200, 200),
+            secret="pln_report_secret",
+            kwarg=None,
+            query="?per_page=100",
+            marker=True,
+            export=True,
+        ),
+        Case(r % "report_add", "GET", add, None, EO_A, NONE_A, (LOGIN, 200, 403, 200, None), kwarg=None),
+        Case(
+            r % "report_add",
+            "POST",
+            add,
+            None,
+            EO_A,
+            NONE_A,
+            (LOGIN, 422, 403, 302, None),
+            kwarg=None,
+            data=report_form,
+        ),
+        Case(r % "report_detail", "GET", view, "pln_report", EO_A, NONE_A, seen, **on_report),
+        Case(r % "report_history", "GET", view, "pln_report", EO_A, NONE_A, seen, **on_report),
+        Case(r % "report_template", "GET", change, "pln_report", EO_A, NONE_A, seen, **on_report),
+        Case(r % "report_values", "GET", change, "pln_report", EO_A, NONE_A, seen, **on_report),
+        Case(r % "report_values", "POST", change, "pln_report", EO_A, NONE_A, done, data=dt_actual, **on_report),
+        Case(
+            r % "report_transition",
+            "POST",
+            change,
+            "pln_report",
+            EO_A,
+            NONE_A,
+            done,
+            writes=2,
+            label="submit",
+            url_kwargs={"action": "submit"},
+            **on_report,
+        ),
+        Case(
+            r % "report_transition",
+            "POST",
+            review,
+            "pln_submitted",
+            DO,
+            EO_A,
+            reviewed,
+            data=const(comment="Bổ sung số liệu (thử)"),
+            writes=2,
+            label="return",
+            url_kwargs={"action": "return"},
+        ),
+        Case(
+            r % "report_transition",
+            "POST",
+            review,
+            "pln_submitted",
+            DO,
+            EO_A,
+            reviewed,
+            writes=2,
+            label="accept",
+            url_kwargs={"action": "accept"},
+        ),
+        Case(
+            r % "report_correct",
+            "POST",
+            add,
+            "pln_accepted",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 302, None),
+            data=const(reason="Số liệu kiểm toán (thử)"),
+            writes=correct_writes(),
+        ),
+    ]
 
 
 # --- planning: achievement ------------------------------------------------------------
 
 
 def _planning_achievement_scene(s: SimpleNamespace) -> None:
-    """The records the planning achievement rows act on."""
+    """The records the planning achievement rows act on: none of their own (the pages read the plans' and
+    reports' records; the enterprise page acts on ENT-A and its classified twin ENT-AS; the figures'
+    visibility is tested in ``cnan/planning/tests/test_achievement_views.py``)."""
 
 
 def planning_achievement_cases() -> list[Case]:
-    return []
+    """Plan against actual, one enterprise against its targets and the planning dashboard: whoever may see
+    the periodic reports somewhere (an enterprise sees its own figures; another enterprise's page is a 404);
+    a lab officer (no planning permission) is refused."""
+    view = "planning.view_report"
+    page = (LOGIN, 200, 403, 200, None)
+    return [
+        Case("planning:achievement", "GET", view, None, EO_A, LAB_A, page, kwarg=None),
+        Case(
+            "planning:achievement",
+            "GET",
+            view,
+            None,
+            EO_A,
+            LAB_A,
+            (LOGIN, 400, 403, 200, None),  # another enterprise may not choose ENT-A
+            kwarg=None,
+            query="?year=2026&period_kind=quarter&period_number=2&units={ent_a}",
+            label="units",
+        ),
+        Case(
+            "planning:enterprise_achievement",
+            "GET",
+            view,
+            "ent_a",
+            EO_A,
+            LAB_A,
+            (LOGIN, 404, 403, 200, 404),
+            secret="ent_secret",
+            query="?year=2026",
+        ),
+        Case("planning:dashboard", "GET", view, None, DO, LAB_A, page, kwarg=None),
+        Case("planning:dashboard", "GET", view, None, EO_A, LAB_A, page, kwarg=None, query="?year=2025", label="year"),
+    ]
 
 
 # --- planning: api ------------------------------------------------------------
@@ -4496,11 +4810,24 @@ CASES: list[Case] = [
     *catalogue_api(),
     *directives_api(),
     *research_api(),
-    *supply_demand_cases(),
+    *_not_the_enterprises(supply_demand_cases(), {"supply:plan_list", "supply:line_list", "supply:import_list"}),
     *supply_orders_cases(),
     *supply_allocation_cases(),
     *supply_dashboard_cases(),
-    *supply_api_cases(),
+    *_not_the_enterprises(
+        supply_api_cases(),
+        {
+            "supply-plan-list",
+            "supply-plan-detail",
+            "supply-plan-events",
+            "supply-line-list",
+            "supply-line-detail",
+            "supply-import-list",
+            "supply-import-detail",
+            "supply-run-list",
+            "supply-run-detail",
+        },
+    ),
     *planning_plans_cases(),
     *planning_reports_cases(),
     *planning_achievement_cases(),
