@@ -265,6 +265,10 @@ SPECTACULAR_SETTINGS = {
         "StateEnum": "cnan.directives.models.ProgressReport.State",  # its name before supply's states
         "DemandPlanStateEnum": "cnan.supply.models.DemandPlan.State",
         "AllocationRunStateEnum": "cnan.supply.models.AllocationRun.State",
+        "UnitEnum": "cnan.catalogue.models.Unit",  # its name before planning's indicator units
+        "PlanKindEnum": "cnan.planning.models.Plan.Kind",
+        "IndicatorUnitEnum": "cnan.planning.models.Indicator.Unit",
+        "PeriodKindEnum": "cnan.planning.models.PeriodKind",
     },
 }
 
