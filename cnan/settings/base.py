@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "DemandPlanStateEnum": "cnan.supply.models.DemandPlan.State",
         "AllocationRunStateEnum": "cnan.supply.models.AllocationRun.State",
         "UnitEnum": "cnan.catalogue.models.Unit",  # its name before planning's indicator units
+        "DirectionEnum": "cnan.research.models.TechTransfer.Direction",  # names before planning's
+        "SourceEnum": "cnan.research.models.BudgetSource",
         "PlanKindEnum": "cnan.planning.models.Plan.Kind",
         "IndicatorUnitEnum": "cnan.planning.models.Indicator.Unit",
         "PeriodKindEnum": "cnan.planning.models.PeriodKind",
