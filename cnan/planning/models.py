@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cnan.common.models import TimestampedModel
 from cnan.core.classification import ClassifiedModel
@@ -401,7 +402,7 @@ class ReportingPeriod(TimestampedModel):
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("reporting period", "Closed")
 
     kind = models.CharField(_("period"), max_length=12, choices=PeriodKind.choices)
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
@@ -560,7 +561,7 @@ class ReportValue(TimestampedModel):
     """One figure of a report: an indicator's value in a scenario, with where it came from."""
 
     class Source(models.TextChoices):
-        FORM = "form", _("Form")
+        FORM = "form", pgettext_lazy("value source", "Web form")
         IMPORT = "import", _("Import")
         API = "api", _("API")
         COPIED = "copied", _("Copied from the previous version")
