@@ -103,13 +103,29 @@
         else {
         var labels = JSON.parse(el.getAttribute("data-labels") || "[]");
         var values = JSON.parse(el.getAttribute("data-values") || "[]");
+        // data-series = [{name, data}, …]: several named series (with a legend) instead of data-values;
+        // data-mark-y = a value drawn as a horizontal line (data-mark-label its label), e.g. the 100 % line.
+        var named = JSON.parse(el.getAttribute("data-series") || "null");
+        var colours = ["#a32020", "#1f5f9e", "#5b8c2a", "#c98a00"];
+        var series = named ? named.map(function (s, i) {
+          return { type: kind, name: s.name, data: s.data, itemStyle: { color: colours[i % colours.length] } };
+        }) : [{ type: kind, data: values, itemStyle: { color: "#a32020" } }];
+        var markY = el.getAttribute("data-mark-y");
+        if (markY !== null && markY !== "") {
+          series[0].markLine = {
+            symbol: "none", lineStyle: { type: "dashed", color: "#333" },
+            label: { formatter: el.getAttribute("data-mark-label") || "" },
+            data: [{ yAxis: parseFloat(markY) }]
+          };
+        }
         chart.setOption({
           title: { text: el.getAttribute("data-title") || "", textStyle: { fontSize: 13 } },
           tooltip: { trigger: "axis" },
+          legend: named ? { bottom: 0 } : undefined,
           grid: { left: 40, right: 10, bottom: 70, top: 35 },
           xAxis: { type: "category", data: labels, axisLabel: { rotate: 35, fontSize: 10 } },
           yAxis: { type: "value", minInterval: 1 },
-          series: [{ type: el.getAttribute("data-chart"), data: values, itemStyle: { color: "#a32020" } }]
+          series: series
         });
         }
         // data-links = [url, …]: a click on a bar or point opens the list of what it counts.
