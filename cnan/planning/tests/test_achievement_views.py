@@ -105,15 +105,24 @@ def test_official_form_figures_per_enterprise_and_industry_total(scene, figures)
 
 
 def test_each_value_opens_the_report_it_comes_from(scene, figures):
-    html = client_for(scene.officer).get(ACHIEVEMENT, {"indicator": scene.ind["DT"].pk, "year": 2026}).content
-    text = html.decode()
-    try:
-        link_a = report_link(figures["report_a"])
-    except Exception:  # the reports' pages are another area's: no route, no link
-        assert 'class="drill"' not in text
-        return
-    assert f'href="{link_a}"' in text
-    assert f'href="{report_link(figures["report_b"])}"' in text
+    text = client_for(scene.officer).get(ACHIEVEMENT, {"indicator": scene.ind["DT"].pk, "year": 2026}).content.decode()
+    row_a = text.split(f'id="unit-{scene.ent_a.pk}"')[1].split("</tr>")[0]
+    assert f'class="drill" href="{report_link(figures["report_a"])}">220<' in row_a
+    row_b = text.split(f'id="unit-{scene.ent_b.pk}"')[1].split("</tr>")[0]
+    assert f'class="drill" href="{report_link(figures["report_b"])}">90<' in row_b
+    # last year's value opens last year's report
+    assert row_b.count('class="drill"') == 2 and report_link(figures["report_b"]) not in row_b.split("90<")[1]
+
+
+def test_no_link_without_the_reports_page(scene, figures, monkeypatch):
+    from cnan.planning.views import achievement
+
+    def missing(*args, **kwargs):
+        raise achievement.NoReverseMatch
+
+    monkeypatch.setattr(achievement, "reverse", missing)
+    assert achievement.report_url(figures["report_a"].pk) is None
+    assert achievement.report_url(None) is None
 
 
 def test_an_enterprise_sees_only_its_own_figures(scene, figures):
