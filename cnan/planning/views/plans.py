@@ -218,7 +218,7 @@ class PlanTransitionView(PortalView):
         if not form.is_valid():
             for errors in form.errors.values():
                 for message in errors:
-                    messages.error(request, message)
+                    messages.error(request, str(message))
             return redirect_response(request, plan.get_absolute_url() + "#workflow")
         data = form.cleaned_data
         try:
