@@ -65,12 +65,15 @@ class ReportAddForm(PortalForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = member_enterprises(user)
-        self.fields["period"].queryset = ReportingPeriod.objects.visible_to(user, "view").filter(
+        enterprises = member_enterprises(user)
+        enterprise_field: Any = self.fields["enterprise"]
+        period_field: Any = self.fields["period"]
+        enterprise_field.queryset = enterprises
+        period_field.queryset = ReportingPeriod.objects.visible_to(user, "view").filter(
             state=ReportingPeriod.State.OPEN
         )
-        if self.fields["enterprise"].queryset.count() == 1:
-            self.fields["enterprise"].initial = self.fields["enterprise"].queryset.first()
+        if enterprises.count() == 1:
+            enterprise_field.initial = enterprises.first()
 
 
 class CorrectForm(PortalForm):
@@ -186,8 +189,8 @@ class ReportValuesForm(PortalForm):
     def grid(self) -> list[dict[str, Any]]:
         rows = []
         for indicator in self.indicators:
-            cells = []
-            documents = []
+            cells: list[dict[str, Any]] = []
+            documents: list[str] = []
             for scenario in SCENARIOS:
                 name = cell_name(indicator, scenario)
                 stored = self.current.get((indicator.pk, scenario))

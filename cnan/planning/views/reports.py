@@ -6,6 +6,7 @@ through the services; buttons show only to who may use them and when the state a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -208,7 +209,7 @@ class ReportDetailView(ObjectDetailView):
             "events": events,
             "transitions": transitions,
             "comment_required": any(t.requires_comment for t in transitions),
-            "state_colour": STATE_COLOURS.get(report.state, "secondary"),
+            "state_colour": STATE_COLOURS.get(Report.State(report.state), "secondary"),
             "can_edit": editable,
             "can_correct": may_correct(user, report),
             "previous": report.previous
@@ -375,5 +376,9 @@ def register_pages() -> None:
         ("period", gettext_lazy("Reporting periods"), selectors.period_search, PeriodTable),
     ]:
         exports.register_list(
-            exports.ListSpec(key=f"planning:{key}", title=lambda t=title: str(t), selector=selector, table_class=table)
+            exports.ListSpec(key=f"planning:{key}", title=_title(title), selector=selector, table_class=table)
         )
+
+
+def _title(title: Any) -> Callable[[], str]:
+    return lambda: str(title)
