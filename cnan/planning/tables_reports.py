@@ -6,6 +6,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 import django_tables2 as tables
 
@@ -60,7 +61,7 @@ class PeriodTable(PortalTable):
             '<button type="submit" class="btn btn-outline-secondary btn-sm">{}</button></form>',
             reverse("planning:period_close", kwargs={"pk": record.pk}),
             get_token(request),
-            _("Close"),
+            pgettext_lazy("reporting period", "Close"),
         )
 
     def render_period(self, record):
