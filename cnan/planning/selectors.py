@@ -51,7 +51,15 @@ def plan_get(*, user: Any, pk: Any) -> Plan:
 
 
 def target_list(*, user: Any, plan: Plan | None = None) -> QuerySet[Target]:
-    qs = Target.objects.visible_to(user, "view").select_related("plan", "unit", "indicator")
+    """Targets the user may see: on the plan's side or the unit's (an enterprise sees the targets the
+    Department's plan sets for it), never those of a plan classified above the user's clearance."""
+    from cnan.core.classification import user_clearance
+
+    qs = (
+        Target.objects.visible_to(user, "view")
+        .filter(plan__classification__lte=user_clearance(user))
+        .select_related("plan", "unit", "indicator")
+    )
     return qs.filter(plan=plan) if plan is not None else qs
 
 
@@ -490,3 +498,80 @@ def cascade_check(plan: Plan) -> list[Mismatch]:
                 )
             )
     return mismatches
+
+
+# --- plans area pages (indicators, plans, targets) --------------------------------------------------------
+
+
+def indicator_search(*, user: Any, filters: Any = None) -> QuerySet[Indicator]:
+    """The indicators' list and its export: ``indicator_list`` filtered by ``filters_plans.IndicatorFilterSet``."""
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_plans import IndicatorFilterSet
+
+    return apply_filterset(IndicatorFilterSet, filters, indicator_list(user=user))
+
+
+def indicator_get(*, user: Any, pk: Any) -> Indicator:
+    return indicator_list(user=user).get(pk=pk)
+
+
+def plan_search(*, user: Any, filters: Any = None) -> QuerySet[Plan]:
+    """The plans' list and its export: ``plan_list`` filtered by ``filters_plans.PlanFilterSet``, with the
+    number of targets each plan sets."""
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_plans import PlanFilterSet
+
+    qs = plan_list(user=user).annotate(target_count=models.Count("targets", distinct=True))
+    return apply_filterset(PlanFilterSet, filters, qs)
+
+
+def plan_children(*, user: Any, plan: Plan) -> QuerySet[Plan]:
+    """The instruments under a plan (component projects, annual plans) the user may see."""
+    return plan_list(user=user).filter(parent=plan).order_by("start_year", "code")
+
+
+def plan_events(*, user: Any, plan: Plan) -> QuerySet[Any]:
+    """A plan's workflow events, oldest first, as the user may see them."""
+    from .models import PlanEvent
+
+    return PlanEvent.objects.visible_to(user, "view").filter(plan=plan).select_related("actor").order_by("time", "pk")
+
+
+def target_get(*, user: Any, pk: Any) -> Target:
+    """A target the user may see (``target_list``: a classified plan hides its targets)."""
+    return target_list(user=user).get(pk=pk)
+
+
+# --- reports area: periods and reports lists, the report's page ----------------------------------------
+
+
+def period_search(*, user: Any, filters: Any = None) -> QuerySet[ReportingPeriod]:
+    """The reporting periods' list and its export, filtered by ``filters_reports.PeriodFilterSet``."""
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_reports import PeriodFilterSet
+
+    return apply_filterset(PeriodFilterSet, filters, period_list(user=user))
+
+
+def report_search(*, user: Any, filters: Any = None) -> QuerySet[Report]:
+    """The periodic reports' list and its export, filtered by ``filters_reports.ReportFilterSet``."""
+    from cnan.core.selectors import apply_filterset
+
+    from .filters_reports import ReportFilterSet
+
+    return apply_filterset(ReportFilterSet, filters, report_list(user=user))
+
+
+def report_events(*, user: Any, report: Report) -> QuerySet[Any]:
+    """The workflow events of a report the user sees, oldest first."""
+    from .models import ReportEvent
+
+    return (
+        ReportEvent.objects.visible_to(user, "view")
+        .filter(report=report)
+        .select_related("actor")
+        .order_by("time", "pk")
+    )

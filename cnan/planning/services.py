@@ -653,3 +653,9 @@ def report_correct(*, actor: Any, report: Report, reason: str) -> Report:
             perm="planning.add_report",
         )
     return correction
+
+
+def report_filer(actor: Any, enterprise: Organization) -> bool:
+    """Whether ``actor`` may file reports for ``enterprise`` as one of its members (the rule the report
+    services apply), for the pages' buttons and the import's row checks."""
+    return _belongs(actor, enterprise)

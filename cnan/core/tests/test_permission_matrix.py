@@ -4084,9 +4084,7 @@ def _planning_plans_scene(s: SimpleNamespace) -> None:
     s.pp_plan_sub = ps.plan_transition(actor=None, plan=strategy("CL-PP-N"), action="submit")
     revenue = Indicator.objects.get(code="PP-X")
     s.pp_target = ps.target_set(actor=None, plan=s.pp_plan, unit=s.ent_a, indicator=revenue, year=2026, value=100)
-    s.pp_target_spare = ps.target_set(
-        actor=None, plan=s.pp_plan, unit=s.ent_a, indicator=revenue, year=2027, value=110
-    )
+    s.pp_target_spare = ps.target_set(actor=None, plan=s.pp_plan, unit=s.ent_a, indicator=revenue, year=2027, value=110)
     s.pp_target_secret = ps.target_set(
         actor=None, plan=s.pp_plan_secret, unit=s.ent_a, indicator=revenue, year=2026, value=100
     )
@@ -4103,7 +4101,6 @@ def planning_plans_cases() -> list[Case]:
     ind = "planning.%s_indicator"
     listed = (LOGIN, 200, 403, 200, 200)
     seen = (LOGIN, 404, 404, 200, 404)
-    edit_get = (LOGIN, 404, 403, 200, 404)
     changed = (LOGIN, 404, 403, 302, 404)
     on_plan = {"secret": "pp_plan_secret"}
     on_target = {"secret": "pp_target_secret"}
@@ -4112,64 +4109,212 @@ def planning_plans_cases() -> list[Case]:
     keeps_post = (LOGIN, 403, 403, 302, None)
 
     def new_indicator(s, user, obj):
-        return {"code": "PP-NEW", "name": "Chỉ tiêu mới", "unit": "percent", "direction": "higher",
-                "aggregation": "average", "scale": "1", "category": "finance", "order": "9", "active": "on"}
+        return {
+            "code": "PP-NEW",
+            "name": "Chỉ tiêu mới",
+            "unit": "percent",
+            "direction": "higher",
+            "aggregation": "average",
+            "scale": "1",
+            "category": "finance",
+            "order": "9",
+            "active": "on",
+        }
 
     def new_plan(s, user, obj):
-        return {"kind": "strategy", "code": "CL-PP-NEW", "name": "Chiến lược mới", "owner": s.ent_a.pk,
-                "start_year": "2026", "end_year": "2030", "vision_year": "2045", "classification": "0"}
+        return {
+            "kind": "strategy",
+            "code": "CL-PP-NEW",
+            "name": "Chiến lược mới",
+            "owner": s.ent_a.pk,
+            "start_year": "2026",
+            "end_year": "2030",
+            "vision_year": "2045",
+            "classification": "0",
+        }
 
     def new_target(s, user, obj):
-        return {"unit": s.ent_a.pk, "indicator": s.pp_indicator.pk, "year": "2028", "period_kind": "year",
-                "period_number": "1", "value": "120"}
+        return {
+            "unit": s.ent_a.pk,
+            "indicator": s.pp_indicator.pk,
+            "year": "2028",
+            "period_kind": "year",
+            "period_number": "1",
+            "value": "120",
+        }
 
     return [
         # indicators: everyone signed in reads, the Department keeps them
-        Case(r % "indicator_list", "GET", None, "pp_indicator", EO_A, NONE_A, reads, kwarg=None,
-             query="?per_page=100"),
+        Case(r % "indicator_list", "GET", None, "pp_indicator", EO_A, NONE_A, reads, kwarg=None, query="?per_page=100"),
         Case(r % "indicator_detail", "GET", None, "pp_indicator", EO_A, NONE_A, reads),
         Case(r % "indicator_history", "GET", None, "pp_indicator", EO_A, NONE_A, reads),
         Case(r % "indicator_add", "GET", ind % "add", None, DO, EO_A, keeps_get, kwarg=None),
         Case(r % "indicator_add", "POST", ind % "add", None, DO, EO_A, keeps_post, kwarg=None, data=new_indicator),
         Case(r % "indicator_edit", "GET", ind % "change", "pp_indicator", DO, EO_A, keeps_get),
-        Case(r % "indicator_edit", "POST", ind % "change", "pp_indicator", DO, EO_A, keeps_post,
-             data=edit(IndicatorForm, name="Chỉ tiêu đã sửa")),
+        Case(
+            r % "indicator_edit",
+            "POST",
+            ind % "change",
+            "pp_indicator",
+            DO,
+            EO_A,
+            keeps_post,
+            data=edit(IndicatorForm, name="Chỉ tiêu đã sửa"),
+        ),
         Case(r % "indicator_delete", "GET", ind % "delete", "pp_indicator_spare", DO, EO_A, keeps_get),
         Case(r % "indicator_delete", "POST", ind % "delete", "pp_indicator_spare", DO, EO_A, keeps_post),
         # plans and strategies
-        Case(r % "plan_list", "GET", plan % "view", "pp_plan", EO_A, NONE_A, listed, kwarg=None,
-             query="?per_page=100", marker=True, export=True, **on_plan),
-        Case(r % "plan_add", "GET", plan % "add", None, EO_A, NONE_A, keeps_get, kwarg=None),
-        Case(r % "plan_add", "POST", plan % "add", None, EO_A, NONE_A, (LOGIN, 422, 403, 302, None), kwarg=None,
-             data=new_plan),
+        Case(
+            r % "plan_list",
+            "GET",
+            plan % "view",
+            "pp_plan",
+            EO_A,
+            NONE_A,
+            listed,
+            kwarg=None,
+            query="?per_page=100",
+            marker=True,
+            export=True,
+            **on_plan,
+        ),
+        Case(r % "plan_add", "GET", plan % "add", None, EO_A, NONE_A, (LOGIN, 200, 403, 200, None), kwarg=None),
+        Case(
+            r % "plan_add",
+            "POST",
+            plan % "add",
+            None,
+            EO_A,
+            NONE_A,
+            (LOGIN, 422, 403, 302, None),
+            kwarg=None,
+            data=new_plan,
+        ),
         Case(r % "plan_detail", "GET", plan % "view", "pp_plan", EO_A, NONE_A, seen, **on_plan),
         Case(r % "plan_history", "GET", plan % "view", "pp_plan", EO_A, NONE_A, seen, **on_plan),
-        Case(r % "plan_edit", "GET", plan % "change", "pp_plan", EO_A, NONE_A, (LOGIN, 404, 404, 200, 404),
-             **on_plan),
-        Case(r % "plan_edit", "POST", plan % "change", "pp_plan", EO_A, NONE_A, (LOGIN, 404, 404, 302, 404),
-             data=edit(PlanForm, note="Bổ sung ghi chú"), **on_plan),
-        Case(r % "plan_delete", "GET", plan % "delete", "pp_plan_spare", EO_A, NONE_A, (LOGIN, 404, 404, 200, 404),
-             **on_plan),
-        Case(r % "plan_delete", "POST", plan % "delete", "pp_plan_spare", EO_A, NONE_A,
-             (LOGIN, 404, 404, 302, 404), **on_plan),
-        Case(r % "plan_transition", "POST", plan % "change", "pp_plan", EO_A, NONE_A, (LOGIN, 404, 404, 302, 404),
-             url_kwargs={"action": "submit"}, writes=2, **on_plan),
-        Case(r % "plan_transition", "POST", "planning.approve_plan", "pp_plan_sub", DO, EO_A, changed,
-             url_kwargs={"action": "approve"}, writes=2, label="approve",
-             data=const(decision_number="21/QĐ-BCA", decided_on="2026-02-01"), **on_plan),
+        Case(r % "plan_edit", "GET", plan % "change", "pp_plan", EO_A, NONE_A, (LOGIN, 404, 404, 200, 404), **on_plan),
+        Case(
+            r % "plan_edit",
+            "POST",
+            plan % "change",
+            "pp_plan",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 302, 404),
+            data=edit(PlanForm, note="Bổ sung ghi chú"),
+            **on_plan,
+        ),
+        Case(
+            r % "plan_delete",
+            "GET",
+            plan % "delete",
+            "pp_plan_spare",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 200, 404),
+            **on_plan,
+        ),
+        Case(
+            r % "plan_delete",
+            "POST",
+            plan % "delete",
+            "pp_plan_spare",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 302, 404),
+            **on_plan,
+        ),
+        Case(
+            r % "plan_transition",
+            "POST",
+            plan % "change",
+            "pp_plan",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 302, 404),
+            url_kwargs={"action": "submit"},
+            writes=2,
+            **on_plan,
+        ),
+        Case(
+            r % "plan_transition",
+            "POST",
+            "planning.approve_plan",
+            "pp_plan_sub",
+            DO,
+            EO_A,
+            changed,
+            url_kwargs={"action": "approve"},
+            writes=2,
+            label="approve",
+            data=const(decision_number="21/QĐ-BCA", decided_on="2026-02-01"),
+            **on_plan,
+        ),
         # targets
-        Case(r % "target_add", "GET", "planning.change_target", "pp_plan", EO_A, NONE_A,
-             (LOGIN, 404, 404, 200, 404), kwarg="plan_pk", **on_plan),
-        Case(r % "target_add", "POST", "planning.change_target", "pp_plan", EO_A, NONE_A,
-             (LOGIN, 404, 404, 302, 404), kwarg="plan_pk", data=new_target, **on_plan),
-        Case(r % "target_edit", "GET", "planning.change_target", "pp_target", EO_A, NONE_A,
-             (LOGIN, 404, 404, 200, 404), **on_target),
-        Case(r % "target_edit", "POST", "planning.change_target", "pp_target", EO_A, NONE_A,
-             (LOGIN, 404, 404, 302, 404), data=const(value="105", note=""), **on_target),
-        Case(r % "target_delete", "GET", "planning.delete_target", "pp_target_spare", EO_A, NONE_A,
-             (LOGIN, 404, 404, 200, 404), **on_target),
-        Case(r % "target_delete", "POST", "planning.delete_target", "pp_target_spare", EO_A, NONE_A,
-             (LOGIN, 404, 404, 302, 404), **on_target),
+        Case(
+            r % "target_add",
+            "GET",
+            "planning.change_target",
+            "pp_plan",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 200, 404),
+            kwarg="plan_pk",
+            **on_plan,
+        ),
+        Case(
+            r % "target_add",
+            "POST",
+            "planning.change_target",
+            "pp_plan",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 302, 404),
+            kwarg="plan_pk",
+            data=new_target,
+            **on_plan,
+        ),
+        Case(
+            r % "target_edit",
+            "GET",
+            "planning.change_target",
+            "pp_target",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 200, 404),
+            **on_target,
+        ),
+        Case(
+            r % "target_edit",
+            "POST",
+            "planning.change_target",
+            "pp_target",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 302, 404),
+            data=const(value="105", note=""),
+            **on_target,
+        ),
+        Case(
+            r % "target_delete",
+            "GET",
+            "planning.delete_target",
+            "pp_target_spare",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 200, 404),
+            **on_target,
+        ),
+        Case(
+            r % "target_delete",
+            "POST",
+            "planning.delete_target",
+            "pp_target_spare",
+            EO_A,
+            NONE_A,
+            (LOGIN, 404, 404, 302, 404),
+            **on_target,
+        ),
         Case(r % "target_history", "GET", "planning.view_target", "pp_target", EO_A, NONE_A, seen, **on_target),
     ]
 
@@ -4211,6 +4356,9 @@ def _planning_reports_scene(s: SimpleNamespace) -> None:
     s.pln_report_secret = report(quarters[0], **SECRET)
     s.pln_submitted = report(quarters[1], state="submitted")
     s.pln_accepted = report(quarters[2], state="accepted")
+    # a classified enterprise's classified report, for the list's uncleared reader
+    secret = pln.report_create(actor=None, enterprise=s.ent_secret, period=s.pln_period)
+    s.pln_secret_enterprise_report = pln.report_update(actor=None, instance=secret, data=SECRET)
 
 
 def planning_reports_cases() -> list[Case]:
@@ -4227,9 +4375,11 @@ def planning_reports_cases() -> list[Case]:
     on_report = {"secret": "pln_report_secret"}
 
     def dt_actual(s, user, report):
+        """The grid as the page posts it: every figure as it stands (1), the revenue's actual changed to 5."""
         from cnan.planning.models import Indicator
 
-        return {f"v-{Indicator.objects.get(code='DT').pk}-actual": "5"}
+        data = {f"v-{i.pk}-actual": "1" for i in Indicator.objects.filter(required=True, active=True)}
+        return {**data, f"v-{Indicator.objects.get(code='DT').pk}-actual": "5"}
 
     def period_form(s, user, obj):
         return {"kind": "month", "year": "2026", "number": "6", "due_on": "2026-07-20"}
@@ -4248,11 +4398,11 @@ def planning_reports_cases() -> list[Case]:
         Case(
             r % "period_list",
             "GET",
-            "planning.view_reportingperiod",
+            None,  # reference data: the periods are open to every signed-in user
             "pln_period",
             EO_A,
             NONE_A,
-            (LOGIN, 200, 403, 200, 200),
+            (LOGIN, 200, 200, 200, None),
             kwarg=None,
         ),
         Case(r % "period_open", "GET", open_period, None, DO, EO_A, (LOGIN, 403, 403, 200, None), kwarg=None),
@@ -4272,11 +4422,11 @@ def planning_reports_cases() -> list[Case]:
             r % "report_list",
             "GET",
             view,
-            "pln_report",
+            "ent_a",  # the list names each report's enterprise (a report's own name is in the page's language)
             EO_A,
             NONE_A,
             (LOGIN, 200, 403, 200, 200),
-            secret="pln_report_secret",
+            secret="ent_secret",  # its report is classified too
             kwarg=None,
             query="?per_page=100",
             marker=True,
@@ -4400,11 +4550,475 @@ def planning_achievement_cases() -> list[Case]:
 
 
 def _planning_api_scene(s: SimpleNamespace) -> None:
-    """The records the planning api rows act on."""
+    """The records the planning API rows act on, apart from the other areas' (codes PA-, years 2033-2035):
+    two indicators, ENT-A's strategies (a draft, a spare draft, a submitted one) with targets and their
+    classified twins, the periods of 2034 (one to close, one without a report), and ENT-A's reports with
+    their required figures: a draft ready to submit, a submitted and an accepted one, and their twins."""
+    from decimal import Decimal
+
+    from cnan.planning import services as pln
+    from cnan.planning.models import Indicator, PeriodKind, Scenario
+
+    def indicator(code: str, name: str):
+        return pln.indicator_create(
+            actor=None, data={"code": code, "name": name, "unit": "billion_vnd", "category": "finance"}
+        )
+
+    s.pa_indicator = indicator("PA-X", "Chỉ tiêu qua API")
+    s.pa_indicator_spare = indicator("PA-Y", "Chỉ tiêu thừa qua API")
+
+    def strategy(code: str, *, submitted: bool = False, **extra: Any):
+        data = {"kind": "strategy", "code": code, "name": f"Chiến lược {code}", "owner": s.ent_a}
+        p = pln.plan_create(actor=None, data={**data, "start_year": 2033, "end_year": 2035, **extra})
+        return pln.plan_transition(actor=None, plan=p, action="submit") if submitted else p
+
+    s.pa_plan = strategy("CL-PA-A")
+    s.pa_plan_secret = strategy("CL-PA-S", **SECRET)
+    s.pa_plan_spare = strategy("CL-PA-X")
+    s.pa_plan_sub = strategy("CL-PA-N", submitted=True)
+    s.pa_plan_sub_secret = strategy("CL-PA-NS", submitted=True, **SECRET)
+
+    def target(p: Any, year: int):
+        return pln.target_set(actor=None, plan=p, unit=s.ent_a, indicator=s.pa_indicator, year=year, value=100)
+
+    s.pa_target = target(s.pa_plan, 2033)
+    s.pa_target_spare = target(s.pa_plan, 2034)
+    s.pa_target_secret = target(s.pa_plan_secret, 2033)
+
+    def period(kind: str, number: int, due: dt.date):
+        return pln.period_open(actor=None, kind=kind, year=2034, number=number, due_on=due)
+
+    s.pa_period = period(PeriodKind.YEAR, 1, dt.date(2035, 1, 31))
+    quarters = [period(PeriodKind.QUARTER, n, dt.date(2034, 3 * n, 28)) for n in (1, 2, 3, 4)]
+    half = period(PeriodKind.HALF_YEAR, 1, dt.date(2034, 6, 28))
+    s.pa_period_spare = period(PeriodKind.MONTH, 1, dt.date(2034, 1, 25))
+    s.pa_period_free = period(PeriodKind.MONTH, 2, dt.date(2034, 2, 25))
+    required = [(i, Scenario.ACTUAL, Decimal("1")) for i in Indicator.objects.filter(required=True, active=True)]
+
+    def report(p: Any, *, state: str = "draft", **extra: Any):
+        r = pln.report_create(actor=None, enterprise=s.ent_a, period=p)
+        if extra:
+            r = pln.report_update(actor=None, instance=r, data=extra)
+        pln.report_values_set(actor=None, report=r, values=required)
+        if state in ("submitted", "accepted"):
+            r = pln.report_transition(actor=None, report=r, action="submit")
+        if state == "accepted":
+            r = pln.report_transition(actor=None, report=r, action="accept")
+        return r
+
+    s.pa_report = report(s.pa_period)
+    s.pa_report_secret = report(quarters[0], **SECRET)
+    s.pa_submitted = report(quarters[1], state="submitted")
+    s.pa_submitted_secret = report(quarters[2], state="submitted", **SECRET)
+    s.pa_accepted = report(quarters[3], state="accepted")
+    s.pa_accepted_secret = report(half, state="accepted", **SECRET)
 
 
 def planning_api_cases() -> list[Case]:
-    return []
+    """The planning API. Indicators and periods are read by every signed-in user and kept by the Department
+    (ENT-A's officer: 403). Other reads need the view permission somewhere (403), then the record visible
+    (404); writes need the permission somewhere (403), then the record visible (404), and the service checks
+    the side: a plan's owner keeps its plan and targets, the enterprise files its reports, the Department
+    approves and reviews. An owner, a plan or a period named in a body is one the user may use, else 400."""
+    import importlib
+
+    from cnan.planning.api import serializers as ps
+
+    plan, report = "planning.%s_plan", "planning.%s_report"
+    seen = (ANON, 404, 403, 200, 404)
+    listed = (ANON, 200, 403, 200, 200)
+    write = (ANON, 404, 403, 200, 404)
+    reads = (ANON, 200, 200, 200, None)
+    keeps = (ANON, 403, 403, 200, None)
+    on_plan = {"secret": "pa_plan_secret"}
+    on_target = {"secret": "pa_target_secret"}
+    on_report = {"secret": "pa_report_secret"}
+    figures = {"obj": "ent_a", "secret": "ent_secret", "kwarg": None}
+    copied = sum(1 for row in importlib.import_module("cnan.planning.migrations.0002_indicators").INDICATORS if row[8])
+
+    def new_plan(s, user, owner):
+        return {
+            "kind": "strategy",
+            "code": "CL-PA-MỚI",
+            "name": "Chiến lược mới qua API",
+            "owner": owner.pk,
+            "start_year": 2033,
+            "end_year": 2035,
+        }
+
+    def new_target(s, user, p):
+        return {"plan": p.pk, "unit": s.ent_a.pk, "indicator": s.pa_indicator.pk, "year": 2035, "value": "120"}
+
+    return [
+        # --- indicators: everyone signed in reads, the Department keeps them
+        Case(
+            "planning-indicator-list",
+            "GET",
+            None,
+            "pa_indicator",
+            EO_A,
+            NONE_A,
+            reads,
+            kwarg=None,
+            query="?limit=500",
+            marker=True,
+        ),
+        Case(
+            "planning-indicator-list",
+            "POST",
+            "planning.add_indicator",
+            None,
+            DO,
+            EO_A,
+            (ANON, 403, 403, 201, None),
+            kwarg=None,
+            data=const(code="PA-MỚI", name="Chỉ tiêu mới qua API", unit="percent", category="finance"),
+        ),
+        Case("planning-indicator-detail", "GET", None, "pa_indicator", EO_A, NONE_A, reads),
+        Case(
+            "planning-indicator-detail",
+            "PUT",
+            "planning.change_indicator",
+            "pa_indicator",
+            DO,
+            EO_A,
+            keeps,
+            data=put(ps.IndicatorSerializer, name="Chỉ tiêu qua API (sửa)"),
+        ),
+        Case(
+            "planning-indicator-detail",
+            "PATCH",
+            "planning.change_indicator",
+            "pa_indicator",
+            DO,
+            EO_A,
+            keeps,
+            data=const(name="Chỉ tiêu qua API (sửa)"),
+        ),
+        Case(
+            "planning-indicator-detail",
+            "DELETE",
+            "planning.delete_indicator",
+            "pa_indicator_spare",
+            DO,
+            EO_A,
+            (ANON, 403, 403, 204, None),
+        ),
+        # --- plans: ENT-A's strategy (another enterprise names ENT-A as the owner: 400)
+        Case(
+            "planning-plan-list",
+            "GET",
+            plan % "view",
+            "pa_plan",
+            EO_A,
+            NONE_A,
+            listed,
+            **on_plan,
+            kwarg=None,
+            query="?limit=500",
+            marker=True,
+        ),
+        Case(
+            "planning-plan-list",
+            "POST",
+            plan % "add",
+            "ent_a",
+            EO_A,
+            NONE_A,
+            (ANON, 400, 403, 201, 400),
+            secret="ent_secret",
+            kwarg=None,
+            data=new_plan,
+        ),
+        Case("planning-plan-detail", "GET", plan % "view", "pa_plan", EO_A, NONE_A, seen, **on_plan),
+        Case(
+            "planning-plan-detail",
+            "PUT",
+            plan % "change",
+            "pa_plan",
+            EO_A,
+            NONE_A,
+            write,
+            **on_plan,
+            data=put(ps.PlanSerializer, note="Ghi chú qua API (sửa)"),
+        ),
+        Case(
+            "planning-plan-detail",
+            "PATCH",
+            plan % "change",
+            "pa_plan",
+            EO_A,
+            NONE_A,
+            write,
+            **on_plan,
+            data=const(note="Ghi chú qua API (sửa)"),
+        ),
+        Case(
+            "planning-plan-detail",
+            "DELETE",
+            plan % "delete",
+            "pa_plan_spare",
+            EO_A,
+            NONE_A,
+            (ANON, 404, 403, 204, 404),
+            **on_plan,
+        ),
+        # the owner submits: the status and its event
+        Case(
+            "planning-plan-transition",
+            "POST",
+            plan % "change",
+            "pa_plan",
+            EO_A,
+            NONE_A,
+            write,
+            **on_plan,
+            url_kwargs={"transition": "submit"},
+            data=const(comment=""),
+            writes=2,
+        ),
+        # the Department approves (ENT-A's officer, who sees the plan, holds no approval: 403)
+        Case(
+            "planning-plan-transition",
+            "POST",
+            plan % "approve",
+            "pa_plan_sub",
+            DO,
+            EO_A,
+            (ANON, 403, 403, 200, 404),
+            secret="pa_plan_sub_secret",
+            url_kwargs={"transition": "approve"},
+            data=const(decision_number="21/QĐ-BCA", decided_on="2033-02-01"),
+            writes=2,
+            label="approve",
+        ),
+        Case(
+            "planning-plan-events", "GET", plan % "view", "pa_plan_sub", EO_A, NONE_A, seen, secret="pa_plan_sub_secret"
+        ),
+        # --- targets (the plan's owner sets them; a plan named in a body is one the user sees, else 400)
+        Case(
+            "planning-target-list",
+            "GET",
+            "planning.view_target",
+            "pa_target",
+            EO_A,
+            NONE_A,
+            listed,
+            **on_target,
+            kwarg=None,
+            query="?limit=500",
+            marker=True,
+        ),
+        Case(
+            "planning-target-list",
+            "POST",
+            "planning.change_target",
+            "pa_plan",
+            EO_A,
+            NONE_A,
+            (ANON, 400, 403, 201, 400),
+            **on_plan,
+            kwarg=None,
+            data=new_target,
+        ),
+        Case("planning-target-detail", "GET", "planning.view_target", "pa_target", EO_A, NONE_A, seen, **on_target),
+        Case(
+            "planning-target-detail",
+            "PUT",
+            "planning.change_target",
+            "pa_target",
+            EO_A,
+            NONE_A,
+            write,
+            **on_target,
+            data=put(ps.TargetSerializer, value="105"),
+        ),
+        Case(
+            "planning-target-detail",
+            "PATCH",
+            "planning.change_target",
+            "pa_target",
+            EO_A,
+            NONE_A,
+            write,
+            **on_target,
+            data=const(value="106"),
+        ),
+        Case(
+            "planning-target-detail",
+            "DELETE",
+            "planning.delete_target",
+            "pa_target_spare",
+            EO_A,
+            NONE_A,
+            (ANON, 404, 403, 204, 404),
+            **on_target,
+        ),
+        # --- periods: everyone signed in reads, the Department opens and closes them
+        Case(
+            "planning-period-list",
+            "GET",
+            None,
+            "pa_period",
+            EO_A,
+            NONE_A,
+            reads,
+            kwarg=None,
+            query="?limit=500",
+            marker=True,
+        ),
+        Case(
+            "planning-period-list",
+            "POST",
+            "planning.open_reportingperiod",
+            None,
+            DO,
+            EO_A,
+            (ANON, 403, 403, 201, None),
+            kwarg=None,
+            data=const(kind="month", year=2034, number=6, due_on="2034-07-20"),
+        ),
+        Case("planning-period-detail", "GET", None, "pa_period", EO_A, NONE_A, reads),
+        Case(
+            "planning-period-close",
+            "POST",
+            "planning.open_reportingperiod",
+            "pa_period_spare",
+            DO,
+            EO_A,
+            keeps,
+        ),
+        # --- reports: ENT-A's officer files them (another enterprise names ENT-A: 400), the Department reviews
+        Case(
+            "planning-report-list",
+            "GET",
+            report % "view",
+            "pa_report",
+            EO_A,
+            NONE_A,
+            listed,
+            **on_report,
+            kwarg=None,
+            query="?limit=500",
+            marker=True,
+        ),
+        Case(
+            "planning-report-list",
+            "POST",
+            report % "add",
+            "ent_a",
+            EO_A,
+            NONE_A,
+            (ANON, 400, 403, 201, 400),
+            secret="ent_secret",
+            kwarg=None,
+            data=lambda s, user, ent: {"enterprise": ent.pk, "period": s.pa_period_free.pk},
+        ),
+        Case("planning-report-detail", "GET", report % "view", "pa_report", EO_A, NONE_A, seen, **on_report),
+        Case("planning-report-values", "GET", report % "view", "pa_report", EO_A, NONE_A, seen, **on_report),
+        # all or nothing: here one new figure
+        Case(
+            "planning-report-values",
+            "PUT",
+            report % "change",
+            "pa_report",
+            EO_A,
+            NONE_A,
+            write,
+            **on_report,
+            data=lambda s, user, r: [{"indicator": s.pa_indicator.pk, "scenario": "actual", "value": "5"}],
+        ),
+        # the enterprise submits: the state and its event
+        Case(
+            "planning-report-transition",
+            "POST",
+            report % "change",
+            "pa_report",
+            EO_A,
+            NONE_A,
+            write,
+            **on_report,
+            url_kwargs={"transition": "submit"},
+            data=const(comment=""),
+            writes=2,
+            label="submit",
+        ),
+        # the Department returns (with a comment) or accepts; ENT-A's officer may not review: 403
+        Case(
+            "planning-report-transition",
+            "POST",
+            report % "review",
+            "pa_submitted",
+            DO,
+            EO_A,
+            (ANON, 403, 403, 200, 404),
+            secret="pa_submitted_secret",
+            url_kwargs={"transition": "return"},
+            data=const(comment="Bổ sung số liệu (thử)"),
+            writes=2,
+            label="return",
+        ),
+        Case(
+            "planning-report-transition",
+            "POST",
+            report % "review",
+            "pa_submitted",
+            DO,
+            EO_A,
+            (ANON, 403, 403, 200, 404),
+            secret="pa_submitted_secret",
+            url_kwargs={"transition": "accept"},
+            data=const(comment=""),
+            writes=2,
+            label="accept",
+        ),
+        Case(
+            "planning-report-events",
+            "GET",
+            report % "view",
+            "pa_submitted",
+            EO_A,
+            NONE_A,
+            seen,
+            secret="pa_submitted_secret",
+        ),
+        # a correction: the new version and its copied figures
+        Case(
+            "planning-report-correct",
+            "POST",
+            report % "add",
+            "pa_accepted",
+            EO_A,
+            NONE_A,
+            (ANON, 404, 403, 201, 404),
+            secret="pa_accepted_secret",
+            data=const(reason="Số liệu kiểm toán (thử)"),
+            writes=1 + copied,
+        ),
+        # --- figures: whoever sees the reports somewhere (a lab officer: 403); the body is the query
+        Case(
+            "planning-achievement",
+            "GET",
+            report % "view",
+            None,
+            EO_A,
+            LAB_A,
+            (ANON, 200, 403, 200, None),
+            kwarg=None,
+            data=lambda s, user, obj: {"indicator": s.pa_indicator.pk, "year": 2034},
+        ),
+        # another enterprise's classification: 404, as for an enterprise the uncleared may not see
+        Case(
+            "planning-soe-classification",
+            "GET",
+            report % "view",
+            holder=EO_A,
+            lacker=LAB_A,
+            expect=(ANON, 404, 403, 200, 404),
+            data=lambda s, user, ent: {"enterprise": ent.pk, "year": 2034},
+            **figures,
+        ),
+    ]
 
 
 CASES: list[Case] = [
