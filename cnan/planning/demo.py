@@ -157,6 +157,30 @@ class _Builder:
         return report
 
     def build(self) -> str:
+        # the industry plan to 2030 sets the domestic share of the force's equipment (Directive 03/CT-BCA),
+        # which the supply app's self-reliance dashboard measures
+        industry = services.plan_create(
+            actor=self.officer,
+            data={
+                "kind": Plan.Kind.INDUSTRY_PLAN,
+                "code": "QH-CNAN-2021-2030",
+                "name": "Quy hoạch công nghiệp an ninh thời kỳ 2021–2030, tầm nhìn đến năm 2045",
+                "owner": self.h08,
+                "start_year": 2021,
+                "end_year": 2030,
+                "vision_year": 2045,
+            },
+        )
+        for year, share in ((2025, Decimal("50")), (2030, Decimal("70"))):
+            services.target_set(
+                actor=self.officer,
+                plan=industry,
+                unit=self.h08,
+                indicator=Indicator.objects.get(code="TT-TN"),
+                year=year,
+                value=share,
+            )
+        self.approve(industry, self.officer, D(2020, 12, 28))
         five = self.plan(
             Plan.Kind.FIVE_YEAR,
             "KH5N-CNAN-2021-2025",

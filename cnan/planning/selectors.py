@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cnan.organizations.models import Organization
@@ -284,7 +284,7 @@ def plan_targets(
     wins, then the latest decision."""
     ids: list[int] = [i.pk if isinstance(i, Indicator) else i for i in indicators]
     qs = (
-        Target.objects.visible_to(user, "view")
+        target_list(user=user)
         .filter(
             indicator_id__in=ids,
             year=year,
@@ -302,6 +302,30 @@ def plan_targets(
         if key not in chosen or rank < chosen[key][0]:
             chosen[key] = (rank, target.value)
     return {key: value for key, (_rank, value) in chosen.items()}
+
+
+def industry_targets(user: Any, *, indicator_code: str, years: Iterable[int]) -> dict[int, Decimal]:
+    """``year → target`` of one indicator for the industry as a whole: the yearly target a plan in force
+    (approved, published or adjusted) sets for its own owner, of any kind (the industry plan to 2030, a
+    five-year or an annual plan). Where several plans set one for a year, the highest owner wins, then the
+    latest decision (as in ``plan_targets``). Only targets the user may see."""
+    chosen: dict[int, tuple[tuple[Any, ...], Decimal]] = {}
+    qs = (
+        target_list(user=user)
+        .filter(
+            indicator__code=indicator_code,
+            year__in=list(years),
+            period_kind=PeriodKind.YEAR,
+            plan__status__in=Plan.IN_FORCE,
+            unit=F("plan__owner"),
+        )
+        .select_related("plan__owner")
+    )
+    for target in qs:
+        rank = (len(target.plan.owner.path), -(target.plan.decided_on.toordinal() if target.plan.decided_on else 0))
+        if target.year not in chosen or rank < chosen[target.year][0]:
+            chosen[target.year] = (rank, target.value)
+    return {year: value for year, (_rank, value) in chosen.items()}
 
 
 def achievement(

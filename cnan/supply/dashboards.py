@@ -159,3 +159,35 @@ def localisation_rate(*, user: Any, year: int | None = None) -> Decimal | None:
 def year_share(rows: list[Share], year: int) -> Share | None:
     """The row of a year in ``by_year`` (no query)."""
     return next((r for r in rows if r.key == year), None)
+
+
+SHARE_INDICATOR = "TT-TN"  # planning's indicator: the domestic share of the force's equipment (by value, %)
+TARGET_YEARS = (2025, 2030)  # the horizons of the security industry's strategy and plan
+
+
+@dataclass
+class ShareTarget:
+    """A planned domestic share (%) for a year and, where that year has figures, the share reached."""
+
+    year: int
+    target: Decimal
+    reached: Decimal | None
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Percentage points still to go (negative: the target is exceeded)."""
+        return (self.target - self.reached).quantize(Decimal("0.1")) if self.reached is not None else None
+
+
+def share_targets(*, user: Any, trend: list[Share]) -> list[ShareTarget]:
+    """The industry's targets for the domestic share in 2025 and 2030 from the planning app (a plan in force
+    that sets indicator ``TT-TN`` for its own owner, the Department), each beside the share by value reached
+    that year (``trend`` is ``by_year``'s rows); none where planning records no such target the user may see."""
+    from cnan.planning.selectors import industry_targets
+
+    targets = industry_targets(user, indicator_code=SHARE_INDICATOR, years=TARGET_YEARS)
+    out = []
+    for year in sorted(targets):
+        row = year_share(trend, year)
+        out.append(ShareTarget(year, targets[year].quantize(Decimal("0.1")), row.share_value if row else None))
+    return out

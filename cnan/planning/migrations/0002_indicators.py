@@ -34,6 +34,7 @@ INDICATORS = [
     ("SP-MOI", "Số sản phẩm mới", "New products", "product", "higher", "sum", "security_industry", False, False, False, {}),
     ("TL-NDH", "Tỷ lệ nội địa hóa", "Localisation rate", "percent", "higher", "weighted", "security_industry", False, False, False, {"weight": "GTSX"}),
     ("GT-TTNK", "Giá trị thay thế hàng nhập khẩu", "Import-substitution value", "billion_vnd", "higher", "sum", "security_industry", False, False, False, {}),
+    ("TT-TN", "Tỷ trọng sản phẩm công nghiệp an ninh trong trang bị của lực lượng (theo giá trị)", "Domestic share of the force's equipment (by value)", "percent", "higher", "average", "security_industry", False, False, False, {}),
 ]  # fmt: skip
 
 CODES = [row[0] for row in INDICATORS]

@@ -29,7 +29,7 @@ LOADED = [
     "TNBQ",
     "VCSH",
     "TTS",
-] + ["NPT", "NPT-VCSH", "ROE", "HTNV", "DT-CAND", "DT-LD", "SP-MOI", "TL-NDH", "GT-TTNK"]
+] + ["NPT", "NPT-VCSH", "ROE", "HTNV", "DT-CAND", "DT-LD", "SP-MOI", "TL-NDH", "GT-TTNK", "TT-TN"]
 
 
 @pytest.mark.django_db

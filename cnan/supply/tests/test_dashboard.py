@@ -462,3 +462,47 @@ def test_the_drill_down_lists_hold_what_the_figure_counts(s, params, units, impo
     unit_deliveries, unit_imports = drill(unit=s.k03.pk)
     assert sum(int(r["Quantity"]) for r in _listed(client, unit_deliveries)) == 50
     assert sum(int(r["Quantity"]) for r in _listed(client, unit_imports)) == 50
+
+
+def test_the_share_is_shown_against_the_targets_planning_sets_for_2025_and_2030(s, world):
+    from cnan.planning import services as planning
+    from cnan.planning.models import Indicator, Plan
+
+    share = Indicator.objects.get(code="TT-TN")
+    plan = planning.plan_create(
+        actor=s.officer,
+        data={
+            "kind": Plan.Kind.INDUSTRY_PLAN,
+            "code": "QH-CNAN-2030",
+            "name": "Quy hoạch công nghiệp an ninh đến năm 2030",
+            "owner": world.h08,
+            "start_year": 2021,
+            "end_year": 2030,
+        },
+    )
+    for year, value in ((2025, Decimal("35")), (2030, Decimal("70"))):
+        planning.target_set(actor=s.officer, plan=plan, unit=world.h08, indicator=share, year=year, value=value)
+    client = Client()
+    client.cookies["cnan_language"] = "en"
+    login(client, s.officer)
+    html = client.get(URL).content.decode()
+    assert "No plan in force sets a target" in html  # a draft plan's targets are not in force
+
+    plan = planning.plan_transition(actor=s.officer, plan=plan, action="submit")
+    planning.plan_transition(
+        actor=s.officer, plan=plan, action="approve", decision_number="01/QĐ-TTg", decided_on=dt.date(2024, 1, 5)
+    )
+    reached = dashboards.year_share(dashboards.by_year(user=s.officer), 2025).share_value
+    assert reached is not None
+    (t2025, t2030) = dashboards.share_targets(user=s.officer, trend=dashboards.by_year(user=s.officer))
+    assert (t2025.year, t2025.target, t2025.reached, t2025.gap) == (2025, Decimal("35.0"), reached, 35 - reached)
+    assert (t2030.year, t2030.target, t2030.reached, t2030.gap) == (2030, Decimal("70.0"), None, None)
+    html = client.get(URL).content.decode()
+    assert 'data-target-year="2025"' in html and "target 35.0 %" in html and f"reached {reached} %" in html
+    assert "target 70.0 %" in html and "no figures for that year yet" in html
+    assert 'data-mark-y="70.0"' in html  # the furthest horizon drawn on the trend
+    # a unit sees the share, not the Department's plan: no target for it
+    client = Client()
+    client.cookies["cnan_language"] = "en"
+    login(client, s.uo3)
+    assert "No plan in force sets a target" in client.get(URL).content.decode()

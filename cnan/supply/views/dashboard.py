@@ -131,6 +131,7 @@ class DashboardView(PortalView):
         summary = dashboards.total(tables["class"])
         summary.domestic_url, summary.import_url = drill_down(year=year)
         years = sorted({r.key for r in trend} | ({year} if year else set()), reverse=True)
+        targets = dashboards.share_targets(user=user, trend=trend)
         context = {
             "title": _("Self-reliance"),
             "today": timezone.localdate(),
@@ -152,6 +153,8 @@ class DashboardView(PortalView):
             "trend_value_chart": _chart(trend, "share_value"),
             "trend_count_chart": _chart(trend, "share_count"),
             "trend_links": _links(trend),
+            "targets": targets,
+            "target_mark": targets[-1] if targets else None,
             "export_query": {k: urlencode({**({"year": year} if year else {}), "table": k}) for k in TABLES},
         }
         return render(request, "supply/dashboard.html", context, status=200 if valid else 400)
