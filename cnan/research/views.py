@@ -134,24 +134,6 @@ class SideDeleteView(ObjectDeleteView):
             raise PermissionDenied
         return obj
 
-    def success_url(self, obj: Any) -> str:
-        return reverse(self.success_url_name)
-
-    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        obj = self._load(request, pk)
-        label, back = str(obj), self.success_url(obj)
-        try:
-            self.delete(actor=request.user, instance=obj)
-        except ValidationError as exc:
-            return render(
-                request,
-                self.template_name,
-                {"object": obj, "model_opts": obj._meta, "errors": exc.messages},
-                status=409,
-            )
-        messages.success(request, _("%(object)s was deleted.") % {"object": label})
-        return redirect_response(request, back)
-
 
 # --- tasks ---------------------------------------------------------------------------------------------
 

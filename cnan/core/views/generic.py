@@ -452,9 +452,13 @@ class ObjectDeleteView(ObjectMixin, PortalView):
         obj = self._load(request, pk)
         return render(request, self.template_name, {"object": obj, "model_opts": obj._meta})
 
+    def success_url(self, obj: Any) -> str:
+        """Where to go once ``obj`` is deleted (read before: a parent's page, say)."""
+        return reverse(self.success_url_name)
+
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         obj = self._load(request, pk)
-        label = str(obj)
+        label, back = str(obj), self.success_url(obj)
         try:
             self.delete(actor=request.user, instance=obj)
         except ValidationError as exc:
@@ -465,7 +469,7 @@ class ObjectDeleteView(ObjectMixin, PortalView):
                 status=409,
             )
         messages.success(request, _("%(object)s was deleted.") % {"object": label})
-        return redirect_response(request, reverse(self.success_url_name))
+        return redirect_response(request, back)
 
 
 class ObjectHistoryView(ObjectMixin, PortalView):

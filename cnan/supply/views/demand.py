@@ -51,28 +51,6 @@ def _editable(plan: DemandPlan) -> bool:
     return plan.state in services.EDITABLE
 
 
-class ChildDeleteView(ObjectDeleteView):
-    """Delete a record and go back to its parent's page (``success_url``)."""
-
-    def success_url(self, obj: Any) -> str:
-        return reverse(self.success_url_name)
-
-    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        obj = self._load(request, pk)
-        label, back = str(obj), self.success_url(obj)
-        try:
-            self.delete(actor=request.user, instance=obj)
-        except ValidationError as exc:
-            return render(
-                request,
-                self.template_name,
-                {"object": obj, "model_opts": obj._meta, "errors": exc.messages},
-                status=409,
-            )
-        messages.success(request, _("%(object)s was deleted.") % {"object": label})
-        return redirect_response(request, back)
-
-
 # --- demand plans ----------------------------------------------------------------------------------------
 
 
@@ -231,7 +209,7 @@ class LineEditView(ChildEditView):
         return services.line_update(actor=actor, instance=instance, data=data)
 
 
-class LineDeleteView(ChildDeleteView):
+class LineDeleteView(ObjectDeleteView):
     model = DemandLine
     object_selector = selectors.line_get
 
